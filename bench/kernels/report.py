@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Statistics and the Markdown/JSON report for compare.sh.
+
+Reads build/compare/KERNEL.ENGINE.RUN.{out,rc}. For every run (process):
+  first  = time of repetition 0 (includes the engine's JIT warm-up)
+  steady = median of the last half of the repetitions
+Over the runs of one kernel and engine, the median of each is reported.
+Ratios are engine/native (steady/steady, first/first); the last row holds the
+geometric mean of each ratio column over the kernels where it is defined.
+"""
+import argparse
+import json
+import math
+import re
+import statistics
+import sys
+from pathlib import Path
+
+ENGINES_ALL = ["native", "node", "jfaasm"]
+LINE = re.compile(r"^kernel=(\S+) rep=(\d+) ns=(\d+)$")
+CHECK = re.compile(r"^checksum=([0-9a-f]+)$")
+
+
+def parse_run(base: Path, kernel: str, reps: int) -> dict:
+    rc_file = Path(f"{base}.rc")
+    rc = int(rc_file.read_text().strip()) if rc_file.exists() else None
+    times, checksum = {}, None
+    out = Path(f"{base}.out")
+    if out.exists():
+        for line in out.read_text(errors="replace").splitlines():
+            line = line.strip()
+            m = LINE.match(line)
+            if m and m.group(1) == kernel:
+                times[int(m.group(2))] = int(m.group(3))
+            m = CHECK.match(line)
+            if m:
+                checksum = m.group(1)
+    run = {"rc": rc, "checksum": checksum, "reps_ns": [times.get(i) for i in range(reps)]}
+    if rc != 0:
+        run["error"] = f"exit status {rc}"
+    elif checksum is None or len(times) != reps:
+        run["error"] = f"incomplete output ({len(times)}/{reps} repetitions, checksum {'found' if checksum else 'missing'})"
+    else:
+        ns = run["reps_ns"]
+        run["first_ns"] = ns[0]
+        run["steady_ns"] = statistics.median(ns[reps // 2:])
+    return run
+
+
+def geomean(xs):
+    xs = [x for x in xs if x is not None]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fmt_ms(ns):
+    return "n/a" if ns is None else f"{ns / 1e6:.1f}"
+
+
+def fmt_x(x):
+    return "n/a" if x is None else f"{x:.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--reps", type=int, required=True)
+    ap.add_argument("--runs", type=int, required=True)
+    ap.add_argument("--engines", required=True)
+    ap.add_argument("--kernels", required=True)
+    ap.add_argument("--versions")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    d = Path(a.dir)
+    engines_run = a.engines.split(",")
+    kernels = a.kernels.split(",")
+
+    results, problems = [], []
+    for k in kernels:
+        entry = {"kernel": k, "engines": {}}
+        for e in ENGINES_ALL:
+            if e not in engines_run:
+                entry["engines"][e] = {"status": "not run", "steady_ns": None, "first_ns": None, "runs": []}
+                continue
+            runs = [parse_run(d / f"{k}.{e}.{r}", k, a.reps) for r in range(1, a.runs + 1)]
+            ok = [r for r in runs if "error" not in r]
+            for i, r in enumerate(runs, 1):
+                if "error" in r:
+                    problems.append(f"{k}/{e} run {i}: {r['error']} (see {d}/{k}.{e}.{i}.err)")
+            entry["engines"][e] = {
+                "status": "ok" if len(ok) == len(runs) else ("failed" if not ok else "partial"),
+                # a partly failed engine is reported from its successful runs
+                "steady_ns": statistics.median(r["steady_ns"] for r in ok) if ok else None,
+                "first_ns": statistics.median(r["first_ns"] for r in ok) if ok else None,
+                "runs": runs,
+            }
+        sums = {e: sorted({r["checksum"] for r in v["runs"] if "error" not in r})
+                for e, v in entry["engines"].items() if v["runs"]}
+        distinct = sorted({c for cs in sums.values() for c in cs})
+        entry["checksum"] = distinct[0] if len(distinct) == 1 else None
+        entry["checksums"] = sums
+        entry["checksums_agree"] = len(distinct) <= 1
+        if len(distinct) > 1:
+            problems.append(f"MISMATCH {k}: checksums differ: "
+                            + ", ".join(f"{e}={'/'.join(cs) or '-'}" for e, cs in sums.items()))
+        n = entry["engines"]["native"]
+        entry["ratios"] = {
+            "node_steady": ratio(entry["engines"]["node"]["steady_ns"], n["steady_ns"]),
+            "jfaasm_steady": ratio(entry["engines"]["jfaasm"]["steady_ns"], n["steady_ns"]),
+            "jfaasm_first": ratio(entry["engines"]["jfaasm"]["first_ns"], n["first_ns"]),
+            "node_first": ratio(entry["engines"]["node"]["first_ns"], n["first_ns"]),
+        }
+        results.append(entry)
+
+    cols = ["node_steady", "jfaasm_steady", "jfaasm_first", "node_first"]
+    gm = {c: geomean([r["ratios"][c] for r in results]) for c in cols}
+
+    print(f"{a.runs} runs x {a.reps} repetitions; times are medians over runs of the per-run "
+          f"median of the last {a.reps - a.reps // 2} repetitions (steady state); "
+          f"'first' ratios compare repetition 0 to native repetition 0.\n")
+    print("| kernel | native ms | node ms | jfaasm ms | node/native | jfaasm/native "
+          "| jfaasm first/native | node first/native | checksum |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|---|")
+    for r in results:
+        e = r["engines"]
+        ck = r["checksum"] if r["checksums_agree"] else "**MISMATCH**"
+        if r["checksums_agree"] and r["checksum"] is None:
+            ck = "n/a"
+        print(f"| {r['kernel']} | {fmt_ms(e['native']['steady_ns'])} | {fmt_ms(e['node']['steady_ns'])} "
+              f"| {fmt_ms(e['jfaasm']['steady_ns'])} | {fmt_x(r['ratios']['node_steady'])} "
+              f"| {fmt_x(r['ratios']['jfaasm_steady'])} | {fmt_x(r['ratios']['jfaasm_first'])} "
+              f"| {fmt_x(r['ratios']['node_first'])} | {ck} |")
+    print(f"| **geomean** | | | | **{fmt_x(gm['node_steady'])}** | **{fmt_x(gm['jfaasm_steady'])}** "
+          f"| **{fmt_x(gm['jfaasm_first'])}** | **{fmt_x(gm['node_first'])}** | |")
+    if problems:
+        print()
+        for p in problems:
+            print(f"- {p}")
+
+    if a.json:
+        versions = {}
+        if a.versions and Path(a.versions).exists():
+            for line in Path(a.versions).read_text().splitlines():
+                key, _, val = line.partition("=")
+                versions[key] = val
+        doc = {"reps": a.reps, "runs": a.runs, "engines_run": engines_run, "versions": versions,
+               "kernels": results, "geomean": gm, "problems": problems}
+        Path(a.json).write_text(json.dumps(doc, indent=2) + "\n")
+
+    mismatch = any(not r["checksums_agree"] for r in results)
+    sys.exit(3 if mismatch else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+package io.jfaasm.runtime.faaslet;
+
+import io.jfaasm.runtime.host.WasiImports.Mount;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One call of a function: its input and the environment its Faaslet sees.
+ *
+ * @param input bytes read by {@code __faasm_read_input}
+ * @param args argv of the guest; by convention argv[0] is the function's name
+ * @param env environment variables of the guest
+ * @param mounts host directories the guest may open files under; nothing else is reachable
+ * @param confFlags answers to {@code __faasm_conf_flag}
+ * @param index the call's index in a chain ({@code __faasm_get_idx}), 0 at the top
+ * @param stdoutSink receives the guest's stdout as it writes, or null
+ * @param stderrSink receives the guest's stderr as it writes, or null
+ */
+public record CallRequest(byte[] input, List<String> args, Map<String, String> env,
+        List<Mount> mounts, Map<String, Boolean> confFlags, int index,
+        OutputStream stdoutSink, OutputStream stderrSink) {
+
+    public CallRequest {
+        input = input == null ? new byte[0] : input;
+        args = List.copyOf(args);
+        env = Map.copyOf(env);
+        mounts = List.copyOf(mounts);
+        confFlags = Map.copyOf(confFlags);
+    }
+
+    /** A call with this input and nothing else. */
+    public static CallRequest of(byte[] input) {
+        return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null);
+    }
+
+    public CallRequest withArgs(List<String> a) {
+        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink);
+    }
+
+    public CallRequest withEnv(Map<String, String> e) {
+        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink);
+    }
+
+    public CallRequest withMounts(List<Mount> m) {
+        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink);
+    }
+
+    public CallRequest withConfFlags(Map<String, Boolean> flags) {
+        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink);
+    }
+
+    public CallRequest withSinks(OutputStream stdout, OutputStream stderr) {
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr);
+    }
+}

@@ -1,0 +1,163 @@
+package io.jfaasm.runtime.host;
+
+import static com.dylibso.chicory.wasm.types.ValType.I32;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.jfaasm.runtime.memory.LinearMemory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Faasm host interface under import module {@code env}: names and signatures of Faasm's C ABI
+ * (see sdk/include/faasm/faasm.h). The call half works; chaining and state link, so functions using
+ * them load, and fail with a clear message when called until those parts of the host land.
+ */
+public final class FaasmAbi {
+    public static final String MODULE = "env";
+
+    /** Longest key or function name a guest may pass, NUL excluded. */
+    static final int MAX_NAME_BYTES = 1024;
+
+    @FunctionalInterface
+    interface Impl {
+        long[] apply(CallContext call, LinearMemory memory, long[] args);
+    }
+
+    private record Entry(FunctionType type, Impl impl) {}
+
+    private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+
+    static {
+        // -- the call: input, output, identity
+        define("__faasm_read_input", sig(2, true), FaasmAbi::readInput);
+        define("__faasm_write_output", sig(2, false), FaasmAbi::writeOutput);
+        define("__faasm_get_idx", sig(0, true), (call, mem, a) -> ret(call.index()));
+        define("__faasm_conf_flag", sig(1, true),
+                (call, mem, a) -> ret(call.confFlag(readName(mem, (int) a[0], "flag")) ? 1 : 0));
+
+        // -- chaining: links now, served by the scheduler when it lands
+        notYet("__faasm_chain_name", sig(3, true), "chaining");
+        notYet("__faasm_chain_ptr", sig(3, true), "chaining");
+        notYet("__faasm_await_call", sig(1, true), "chaining");
+        notYet("__faasm_await_call_output", sig(3, true), "chaining");
+
+        // -- state: links now, served by the state tier when it lands
+        notYet("__faasm_read_state", sig(3, true), "state");
+        notYet("__faasm_read_state_ptr", sig(2, true), "state");
+        notYet("__faasm_read_state_offset", sig(5, false), "state");
+        notYet("__faasm_read_state_offset_ptr", sig(4, true), "state");
+        notYet("__faasm_write_state", sig(3, false), "state");
+        notYet("__faasm_write_state_offset", sig(5, false), "state");
+        notYet("__faasm_append_state", sig(3, false), "state");
+        notYet("__faasm_read_appended_state", sig(4, false), "state");
+        notYet("__faasm_clear_appended_state", sig(1, false), "state");
+        notYet("__faasm_flag_state_dirty", sig(2, false), "state");
+        notYet("__faasm_flag_state_offset_dirty", sig(4, false), "state");
+        notYet("__faasm_push_state", sig(1, false), "state");
+        notYet("__faasm_push_state_partial", sig(1, false), "state");
+        notYet("__faasm_pull_state", sig(2, false), "state");
+        notYet("__faasm_lock_state_read", sig(1, false), "state");
+        notYet("__faasm_unlock_state_read", sig(1, false), "state");
+        notYet("__faasm_lock_state_write", sig(1, false), "state");
+        notYet("__faasm_unlock_state_write", sig(1, false), "state");
+        notYet("__faasm_lock_state_global", sig(1, false), "state");
+        notYet("__faasm_unlock_state_global", sig(1, false), "state");
+    }
+
+    private FaasmAbi() {}
+
+    /** Every import this module offers, with its signature: what the loader checks modules against. */
+    public static Map<String, FunctionType> signatures() {
+        Map<String, FunctionType> out = new LinkedHashMap<>();
+        ENTRIES.forEach((name, e) -> out.put(name, e.type()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The host functions of one call, bound to its context. */
+    public static List<HostFunction> hostFunctions(CallContext call) {
+        List<HostFunction> out = new ArrayList<>(ENTRIES.size());
+        ENTRIES.forEach((name, e) -> out.add(new HostFunction(MODULE, name, e.type(),
+                (Instance instance, long... args) ->
+                        e.impl().apply(call, (LinearMemory) instance.memory(), args))));
+        return out;
+    }
+
+    // ---- implementations ----------------------------------------------------------------------
+
+    private static long[] readInput(CallContext call, LinearMemory mem, long[] a) {
+        int buf = (int) a[0];
+        int len = (int) a[1];
+        byte[] input = call.input();
+        if (len == 0) {
+            return ret(input.length);
+        }
+        checkLength(len, "__faasm_read_input");
+        int n = Math.min(len, input.length);
+        mem.write(buf, input, 0, n);
+        return ret(n);
+    }
+
+    private static long[] writeOutput(CallContext call, LinearMemory mem, long[] a) {
+        int buf = (int) a[0];
+        int len = (int) a[1];
+        checkLength(len, "__faasm_write_output");
+        if (len > call.maxOutputBytes()) {
+            throw new HostCallException("__faasm_write_output: " + len
+                    + " bytes is over the output limit of " + call.maxOutputBytes() + " bytes");
+        }
+        call.setOutput(mem.readBytes(buf, len));
+        return null;
+    }
+
+    // ---- helpers shared by the implementations ------------------------------------------------
+
+    static void checkLength(int len, String function) {
+        if (len < 0) {
+            throw new HostCallException(function + ": negative length " + len);
+        }
+    }
+
+    /** Reads a NUL-terminated UTF-8 name (a key, a function name) from guest memory. */
+    static String readName(LinearMemory mem, int ptr, String what) {
+        long limit = Math.min(mem.sizeInBytes(), Integer.toUnsignedLong(ptr) + MAX_NAME_BYTES + 1);
+        if (ptr < 0 || ptr >= mem.sizeInBytes()) {
+            throw new HostCallException(what + " pointer " + Integer.toUnsignedString(ptr)
+                    + " is outside the function's memory");
+        }
+        for (int p = ptr; p < limit; p++) {
+            if (mem.read(p) == 0) {
+                return new String(mem.readBytes(ptr, p - ptr), StandardCharsets.UTF_8);
+            }
+        }
+        throw new HostCallException(what + " at " + ptr + " is not a NUL-terminated string of at most "
+                + MAX_NAME_BYTES + " bytes");
+    }
+
+    private static long[] ret(int value) {
+        return new long[] {value};
+    }
+
+    private static FunctionType sig(int i32Params, boolean returnsI32) {
+        ValType[] params = new ValType[i32Params];
+        java.util.Arrays.fill(params, I32);
+        return FunctionType.of(List.of(params), returnsI32 ? List.of(I32) : List.of());
+    }
+
+    private static void define(String name, FunctionType type, Impl impl) {
+        ENTRIES.put(name, new Entry(type, impl));
+    }
+
+    private static void notYet(String name, FunctionType type, String part) {
+        define(name, type, (call, mem, a) -> {
+            throw new HostCallException(name + " is not available yet: JFaasm's " + part
+                    + " support has not landed in this build");
+        });
+    }
+}

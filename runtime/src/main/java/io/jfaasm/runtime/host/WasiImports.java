@@ -1,0 +1,68 @@
+package io.jfaasm.runtime.host;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * WASI preview1 for one call: args, environment, clocks, random, stdout/stderr into the call's
+ * captures, and files only under the directories given to the call.
+ */
+public final class WasiImports {
+    public static final String MODULE = "wasi_snapshot_preview1";
+
+    /** One seeded CSPRNG for every call: random_get is the guest's source of keys and nonces. */
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final Map<String, FunctionType> SIGNATURES;
+
+    static {
+        Map<String, FunctionType> sigs = new LinkedHashMap<>();
+        try (WasiPreview1 probe = WasiPreview1.builder().build()) {
+            for (HostFunction f : probe.toHostFunctions()) {
+                sigs.put(f.name(), f.functionType());
+            }
+        }
+        SIGNATURES = Collections.unmodifiableMap(sigs);
+    }
+
+    /** A directory of the host visible to the guest under another path. */
+    public record Mount(Path hostPath, String guestPath) {}
+
+    private WasiImports() {}
+
+    public static Map<String, FunctionType> signatures() {
+        return SIGNATURES;
+    }
+
+    /** Builds the WASI of one call. Close it when the call ends: it holds the call's open files. */
+    public static WasiPreview1 forCall(List<String> args, Map<String, String> env,
+            List<Mount> mounts, OutputStream stdout, OutputStream stderr) {
+        WasiOptions.Builder options = WasiOptions.builder()
+                .withArguments(args)
+                .withStdout(stdout, false)
+                .withStderr(stderr, false)
+                .withRandom(RANDOM);
+        env.forEach(options::withEnvironment);
+        for (Mount m : mounts) {
+            options.withDirectory(m.guestPath(), m.hostPath());
+        }
+        return WasiPreview1.builder()
+                .withLogger(ChicoryLog.INSTANCE)
+                .withOptions(options.build())
+                .build();
+    }
+
+    public static List<HostFunction> hostFunctions(WasiPreview1 wasi) {
+        return Arrays.asList(wasi.toHostFunctions());
+    }
+}

@@ -1,0 +1,37 @@
+package io.jfaasm.runtime.wasm;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
+import java.util.function.Function;
+
+/**
+ * A validated module compiled to JVM bytecode, ready to instantiate many Faaslets.
+ *
+ * <p>The parsed {@link WasmModule} and the machine factory compiled from it stay together: the
+ * factory refuses instances of any other {@code WasmModule} object, and a new one would mean a
+ * recompile.
+ *
+ * @param sha256 hex digest of the module bytes: its identity in caches and snapshots
+ * @param sizeBytes size of the module binary
+ * @param compileNanos time spent compiling, or loading from the code cache
+ * @param fromCache whether the compiled code came from the on-disk cache
+ */
+public record CompiledModule(
+        WasmModule module,
+        Function<Instance, Machine> machineFactory,
+        String sha256,
+        int sizeBytes,
+        EntryPoint entryPoint,
+        boolean hasInitialize,
+        long compileNanos,
+        boolean fromCache) {
+
+    public int initialPages() {
+        return module.memorySection().map(s -> s.getMemory(0).limits().initialPages()).orElse(0);
+    }
+
+    public int maximumPages() {
+        return module.memorySection().map(s -> s.getMemory(0).limits().maximumPages()).orElse(0);
+    }
+}

@@ -1,0 +1,221 @@
+package io.jfaasm.runtime.wasm;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.jfaasm.runtime.host.FaasmAbi;
+import io.jfaasm.runtime.host.WasiImports;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads modules: checks the bytes, validates, checks imports and entry point against what the
+ * host offers, and compiles to JVM bytecode once, through the on-disk code cache when there is one.
+ * Every refusal is an {@link InvalidModuleException} whose message names the problem.
+ */
+public final class WasmEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(WasmEngine.class);
+    private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
+
+    private final CodeCache cache;
+    private final int maxModuleBytes;
+
+    /**
+     * @param cache where compiled code persists across restarts, or null for none
+     * @param maxModuleBytes largest module accepted
+     */
+    public WasmEngine(CodeCache cache, int maxModuleBytes) {
+        this.cache = cache;
+        this.maxModuleBytes = maxModuleBytes;
+    }
+
+    public CodeCache cache() {
+        return cache;
+    }
+
+    /** Validates and compiles; the result instantiates any number of Faaslets. */
+    public CompiledModule load(byte[] bytes) {
+        long start = System.nanoTime();
+        checkHeader(bytes);
+        WasmModule module = parse(bytes);
+        checkNoSimd(module);
+        checkImports(module);
+        EntryPoint entry = entryPoint(module);
+        String sha256 = hex(module.digest());
+        boolean cached = cache != null && cache.contains(module.digest());
+        Function<Instance, Machine> factory = compile(module);
+        long nanos = System.nanoTime() - start;
+        boolean hasInitialize = hasExport(module, "_initialize", ExternalType.FUNCTION);
+        LOG.debug("module {} loaded in {} ms ({})", sha256, nanos / 1_000_000,
+                cached ? "code cache" : "compiled");
+        return new CompiledModule(module, factory, sha256, bytes.length, entry, hasInitialize,
+                nanos, cached);
+    }
+
+    private void checkHeader(byte[] bytes) {
+        if (bytes.length > maxModuleBytes) {
+            throw new InvalidModuleException(ModuleProblem.TOO_LARGE, "module is " + bytes.length
+                    + " bytes, over the limit of " + maxModuleBytes + " bytes");
+        }
+        if (bytes.length < 4 || !java.util.Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)) {
+            throw new InvalidModuleException(ModuleProblem.NOT_WASM,
+                    "not a WebAssembly module: it does not start with the bytes \\0asm");
+        }
+        if (bytes.length < 8) {
+            throw new InvalidModuleException(ModuleProblem.TRUNCATED,
+                    "module is truncated: " + bytes.length + " bytes, the header alone takes 8");
+        }
+        int version = (bytes[4] & 0xFF) | (bytes[5] & 0xFF) << 8 | (bytes[6] & 0xFF) << 16
+                | (bytes[7] & 0xFF) << 24;
+        if (version != 1) {
+            throw new InvalidModuleException(ModuleProblem.NOT_WASM, "unsupported WebAssembly binary"
+                    + " version " + version + " (a core module has version 1; components are not"
+                    + " supported)");
+        }
+        String truncation = SectionWalk.truncation(bytes);
+        if (truncation != null) {
+            throw new InvalidModuleException(ModuleProblem.TRUNCATED, "module is truncated: " + truncation);
+        }
+    }
+
+    private static WasmModule parse(byte[] bytes) {
+        try {
+            return Parser.parse(bytes);
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new InvalidModuleException(ModuleProblem.INVALID,
+                    "invalid module: " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw new InvalidModuleException(ModuleProblem.INVALID,
+                    "invalid module: nesting too deep to validate", e);
+        }
+    }
+
+    private static void checkNoSimd(WasmModule module) {
+        for (FunctionType t : module.typeSection().types()) {
+            if (usesV128(t.params()) || usesV128(t.returns())) {
+                throw simd("a function type with v128 values");
+            }
+        }
+        FunctionBody[] bodies = module.codeSection().functionBodies();
+        for (int f = 0; f < bodies.length; f++) {
+            if (usesV128(bodies[f].localTypes())) {
+                throw simd("v128 locals in function " + f);
+            }
+            for (AnnotatedInstruction ins : bodies[f].instructions()) {
+                if (ins.opcode().opcode() >>> 8 == 0xFD) {
+                    throw simd("instruction " + ins.opcode() + " in function " + f);
+                }
+            }
+        }
+    }
+
+    private static boolean usesV128(List<ValType> types) {
+        for (ValType t : types) {
+            if (t.equals(ValType.V128)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static InvalidModuleException simd(String where) {
+        return new InvalidModuleException(ModuleProblem.UNSUPPORTED_FEATURE,
+                "module uses the SIMD proposal (" + where + "), which JFaasm's compiler does not run:"
+                        + " build the function without -msimd128");
+    }
+
+    private static void checkImports(WasmModule module) {
+        Map<String, FunctionType> faasm = FaasmAbi.signatures();
+        Map<String, FunctionType> wasi = WasiImports.signatures();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            Import imp = module.importSection().getImport(i);
+            String name = imp.module() + "." + imp.name();
+            if (!(imp instanceof FunctionImport fi)) {
+                problems.add(name + " (a " + imp.importType().name().toLowerCase(java.util.Locale.ROOT)
+                        + " import: the host provides only functions; memory must be the module's own)");
+                continue;
+            }
+            Map<String, FunctionType> offered = switch (imp.module()) {
+                case FaasmAbi.MODULE -> faasm;
+                case WasiImports.MODULE -> wasi;
+                default -> Map.of();
+            };
+            FunctionType wanted = module.typeSection().getType(fi.typeIndex());
+            FunctionType have = offered.get(imp.name());
+            if (have == null) {
+                problems.add(name + " (no such host function)");
+            } else if (!have.equals(wanted)) {
+                problems.add(name + " (imported as " + wanted + " but the host provides " + have + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidModuleException(ModuleProblem.UNKNOWN_IMPORT,
+                    "module imports what the host does not provide: " + String.join(", ", problems));
+        }
+    }
+
+    private static EntryPoint entryPoint(WasmModule module) {
+        for (EntryPoint e : EntryPoint.values()) {
+            if (hasExport(module, e.exportName(), ExternalType.FUNCTION)) {
+                return e;
+            }
+        }
+        throw new InvalidModuleException(ModuleProblem.NO_ENTRY_POINT, "module has no entry point:"
+                + " export _start (a WASI command, i.e. main) or faasm_main (the SDK's FAASM_MAIN)");
+    }
+
+    private static boolean hasExport(WasmModule module, String name, ExternalType type) {
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            if (e.name().equals(name) && e.exportType() == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Function<Instance, Machine> compile(WasmModule module) {
+        MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(module)
+                .withInterpreterFallback(InterpreterFallback.WARN);
+        if (cache == null) {
+            return builder.compile();
+        }
+        try {
+            return builder.withCache(cache).compile();
+        } catch (RuntimeException | LinkageError e) {
+            // A damaged cache entry must cost a recompile, never a refused module.
+            LOG.warn("code cache entry for {} unusable ({}); recompiling", hex(module.digest()), e.toString());
+            try {
+                cache.evict(module.digest());
+            } catch (java.io.IOException io) {
+                LOG.warn("cannot evict code cache entry: {}", io.toString());
+            }
+            return MachineFactoryCompiler.builder(module)
+                    .withInterpreterFallback(InterpreterFallback.WARN).withCache(cache).compile();
+        }
+    }
+
+    private static String hex(String chicoryDigest) {
+        return HexFormat.of().formatHex(
+                Base64.getDecoder().decode(chicoryDigest.substring(chicoryDigest.indexOf(':') + 1)));
+    }
+}
