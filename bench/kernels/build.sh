@@ -6,6 +6,8 @@
 # no debug info (wasi-libc's DWARF is stripped), no paths embedded, no SIMD.
 #
 # usage: build.sh [--native | --wasm]     (default: both)
+# environment: CC_NATIVE (gcc), CC_WASM (clang), WASI_SYSROOT (/usr),
+#              NATIVE_EXTRA_CFLAGS (appended to the native flags only)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,8 +19,10 @@ WASI_SYSROOT=${WASI_SYSROOT:-/usr}
 # -fno-math-errno is clang's default for wasm32-wasi already (it does not
 # change a byte of the .wasm); passing it to gcc too means both sides compile
 # sqrt() as the bare instruction instead of gcc adding an errno slow path.
-CFLAGS_COMMON="-O2 -fno-math-errno -std=c11 -Wall -Wextra ${EXTRA_CFLAGS:-}"
-CFLAGS_NATIVE="$CFLAGS_COMMON"
+CFLAGS_COMMON="-O2 -fno-math-errno -std=c11 -Wall -Wextra"
+# NATIVE_EXTRA_CFLAGS: experiments on the native side only, e.g.
+# -fno-tree-vectorize for a scalar baseline (wasm has no SIMD here).
+CFLAGS_NATIVE="$CFLAGS_COMMON${NATIVE_EXTRA_CFLAGS:+ $NATIVE_EXTRA_CFLAGS}"
 CFLAGS_WASM="$CFLAGS_COMMON --target=wasm32-wasi --sysroot=$WASI_SYSROOT"
 # keep the "name" section (function names, useful in stack traces); drop DWARF
 LDFLAGS_WASM="-Wl,--strip-debug"
@@ -33,6 +37,9 @@ case "${1:-}" in
 esac
 
 mkdir -p build/native wasm
+if [ "$do_native" = 1 ]; then
+  echo "$CC_NATIVE $CFLAGS_NATIVE" > build/native/CFLAGS
+fi
 for src in src/*.c; do
   name=$(basename "$src" .c)
   if [ "$do_native" = 1 ]; then

@@ -2,14 +2,17 @@
 # Runs every kernel natively, under Node (V8) and under JFaasm, and prints a
 # Markdown table of steady-state times and ratios to native (see README.md).
 #
-# usage: compare.sh [--reps N] [--runs R] [--json FILE] [--only k1,k2,...] [--no-build]
+# usage: compare.sh [--reps N] [--runs R] [--json FILE] [--only k1,k2,...]
+#                   [--engines native,node,jfaasm] [--no-build]
 #   --reps N    repetitions inside one process (default 10)
 #   --runs R    separate processes per kernel and engine (default 3)
 #   --json F    also write the results as JSON to F
 #   --only L    comma-separated kernel names (default: every wasm/*.wasm)
+#   --engines L comma-separated subset of native,node,jfaasm (default: all)
 #   --no-build  do not (re)build the native binaries first
 # Environment: JFAASM (default $REPO/jfaasm), NODE (default node),
-#              TIMEOUT seconds per process (default 900).
+#              TIMEOUT seconds per process (default 900),
+#              NATIVE_EXTRA_CFLAGS (passed to build.sh, e.g. -fno-tree-vectorize).
 # Raw outputs are kept in bench/kernels/build/compare/.
 set -euo pipefail
 
@@ -19,15 +22,16 @@ JFAASM=${JFAASM:-$REPO/jfaasm}
 NODE=${NODE:-node}
 TIMEOUT=${TIMEOUT:-900}
 
-reps=10 runs=3 json="" only="" build=1
+reps=10 runs=3 json="" only="" build=1 want=native,node,jfaasm
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --json) json=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --engines) want=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,16 +53,28 @@ for k in "${kernels[@]}"; do
   [ -f "wasm/$k.wasm" ] || { echo "no such kernel: $k (wasm/$k.wasm missing)" >&2; exit 2; }
 done
 
-engines=(native node)
-if [ -x "$JFAASM" ]; then
-  engines+=(jfaasm)
-else
-  echo "note: $JFAASM not found or not executable: JFaasm column will be n/a" >&2
-fi
-
 out="$HERE/build/compare"
 rm -rf "$out"
 mkdir -p "$out"
+
+wants() { case ",$want," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+engines=()
+wants native && engines+=(native)
+wants node && engines+=(node)
+if wants jfaasm; then
+  # Preflight: one repetition of the first kernel. This also lets the launcher
+  # do its one-time build now rather than in the middle of the measurements.
+  if [ ! -x "$JFAASM" ]; then
+    echo "note: $JFAASM not found: JFaasm column will be n/a" >&2
+  elif (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM" run "bench/kernels/wasm/${kernels[0]}.wasm" 1) \
+         > "$out/jfaasm-preflight.out" 2> "$out/jfaasm-preflight.err" \
+       && grep -q '^checksum=' "$out/jfaasm-preflight.out"; then
+    engines+=(jfaasm)
+  else
+    echo "note: '$JFAASM run' failed (see $out/jfaasm-preflight.err): JFaasm column will be n/a" >&2
+  fi
+fi
+[ ${#engines[@]} -gt 0 ] || { echo "no engine to run" >&2; exit 2; }
 
 run_one() { # engine kernel -> stdout of the kernel process
   local engine=$1 k=$2
@@ -69,6 +85,7 @@ run_one() { # engine kernel -> stdout of the kernel process
   esac
 }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
 for k in "${kernels[@]}"; do
   for ((r = 1; r <= runs; r++)); do
     for e in "${engines[@]}"; do
@@ -85,10 +102,14 @@ done
 versions="$out/versions.txt"
 {
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //') ($(nproc) cpus)"
-  echo "gcc=$(gcc --version | head -1)"
+  echo "native_cc=$(gcc --version | head -1)"
+  echo "native_cflags=$(cat build/native/CFLAGS 2>/dev/null || echo unknown)"
   echo "clang=$(clang --version 2>/dev/null | head -1 || echo n/a)"
   echo "node=$("$NODE" --version)"
-  if [ -x "$JFAASM" ]; then echo "jfaasm=$JFAASM"; else echo "jfaasm=n/a"; fi
+  if [[ " ${engines[*]} " == *" jfaasm "* ]]; then echo "jfaasm=$JFAASM"; else echo "jfaasm=n/a"; fi
+  # other processes on the machine distort the numbers: keep the load with them
+  echo "loadavg_start=$load_start"
+  echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
 } > "$versions"
 
 python3 "$HERE/report.py" --dir "$out" --reps "$reps" --runs "$runs" \

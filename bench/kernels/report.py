@@ -64,6 +64,25 @@ def fmt_x(x):
     return "n/a" if x is None else f"{x:.2f}"
 
 
+def spread_notes(results, limit=1.25):
+    """Flags engines whose runs disagree: medians hide a bimodal JIT."""
+    notes = []
+    for r in results:
+        for e, v in r["engines"].items():
+            ok = [x for x in v["runs"] if "error" not in x]
+            steady = [x["steady_ns"] for x in ok]
+            if len(steady) > 1 and max(steady) > limit * min(steady):
+                notes.append(f"spread: {r['kernel']}/{e} steady ms per run "
+                             + " ".join(fmt_ms(x) for x in steady))
+            for i, x in enumerate(ok, 1):
+                tail = [t for t in x["reps_ns"][len(x["reps_ns"]) // 2:]]
+                if len(tail) > 1 and max(tail) > 1.5 * min(tail):
+                    notes.append(f"unstable: {r['kernel']}/{e} a run's last repetitions range "
+                                 f"{fmt_ms(min(tail))}..{fmt_ms(max(tail))} ms")
+                    break
+    return notes
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
@@ -118,9 +137,19 @@ def main():
     cols = ["node_steady", "jfaasm_steady", "jfaasm_first", "node_first"]
     gm = {c: geomean([r["ratios"][c] for r in results]) for c in cols}
 
+    versions = {}
+    if a.versions and Path(a.versions).exists():
+        for line in Path(a.versions).read_text().splitlines():
+            key, _, val = line.partition("=")
+            versions[key] = val
+
     print(f"{a.runs} runs x {a.reps} repetitions; times are medians over runs of the per-run "
           f"median of the last {a.reps - a.reps // 2} repetitions (steady state); "
-          f"'first' ratios compare repetition 0 to native repetition 0.\n")
+          f"'first' ratios compare repetition 0 to native repetition 0.")
+    if versions:
+        print(f"native: {versions.get('native_cflags', '?')}; node {versions.get('node', '?')}; "
+              f"load average {versions.get('loadavg_start', '?')} -> {versions.get('loadavg_end', '?')}")
+    print()
     print("| kernel | native ms | node ms | jfaasm ms | node/native | jfaasm/native "
           "| jfaasm first/native | node first/native | checksum |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|---|")
@@ -135,19 +164,15 @@ def main():
               f"| {fmt_x(r['ratios']['node_first'])} | {ck} |")
     print(f"| **geomean** | | | | **{fmt_x(gm['node_steady'])}** | **{fmt_x(gm['jfaasm_steady'])}** "
           f"| **{fmt_x(gm['jfaasm_first'])}** | **{fmt_x(gm['node_first'])}** | |")
-    if problems:
+    notes = spread_notes(results)
+    if problems or notes:
         print()
-        for p in problems:
+        for p in problems + notes:
             print(f"- {p}")
 
     if a.json:
-        versions = {}
-        if a.versions and Path(a.versions).exists():
-            for line in Path(a.versions).read_text().splitlines():
-                key, _, val = line.partition("=")
-                versions[key] = val
         doc = {"reps": a.reps, "runs": a.runs, "engines_run": engines_run, "versions": versions,
-               "kernels": results, "geomean": gm, "problems": problems}
+               "kernels": results, "geomean": gm, "problems": problems, "notes": notes}
         Path(a.json).write_text(json.dumps(doc, indent=2) + "\n")
 
     mismatch = any(not r["checksums_agree"] for r in results)
