@@ -3,11 +3,13 @@ package io.jfaasm.runtime.wasm;
 import com.dylibso.chicory.compiler.Cache;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Properties;
 
@@ -15,6 +17,11 @@ import java.util.Properties;
  * Compiled JVM bytecode of modules on disk, one jar per module keyed by the module's sha-256, in a
  * directory per engine version so an upgrade never loads code compiled by another compiler.
  * Writes are atomic (temp file, then rename): concurrent hosts and a crash mid-write are safe.
+ *
+ * <p>Each entry starts with a header naming the module digest it was compiled from, checked on
+ * every read: a file copied or renamed under another module's name is never loaded as that
+ * module's code. The directory must still be private to the host's user: whoever can write it can
+ * put JVM code into the host.
  */
 public final class CodeCache implements Cache {
     private final Path dir;
@@ -42,7 +49,20 @@ public final class CodeCache implements Cache {
     @Override
     public byte[] get(String key) throws IOException {
         Path file = fileFor(key);
-        return Files.exists(file) ? Files.readAllBytes(file) : null;
+        if (!Files.exists(file)) {
+            return null;
+        }
+        byte[] entry = Files.readAllBytes(file);
+        byte[] header = header(key);
+        if (entry.length < header.length || !Arrays.equals(entry, 0, header.length, header, 0, header.length)) {
+            evict(key); // not compiled from this module: recompile
+            return null;
+        }
+        return Arrays.copyOfRange(entry, header.length, entry.length);
+    }
+
+    private static byte[] header(String key) {
+        return ("jfaasm-code-cache 1 " + key + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -53,7 +73,10 @@ public final class CodeCache implements Cache {
         }
         Path tmp = Files.createTempFile(dir, "compiling-", ".tmp");
         try {
-            Files.write(tmp, data);
+            byte[] header = header(key);
+            byte[] entry = Arrays.copyOf(header, header.length + data.length);
+            System.arraycopy(data, 0, entry, header.length, data.length);
+            Files.write(tmp, entry);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
             // another host or thread published first: theirs is as good as ours
@@ -67,8 +90,23 @@ public final class CodeCache implements Cache {
         Files.deleteIfExists(fileFor(key));
     }
 
-    boolean contains(String key) {
-        return Files.exists(fileFor(key));
+    /** Whether an entry for this key exists and says it was compiled from it; evicts one that does not. */
+    boolean hasValidEntry(String key) throws IOException {
+        Path file = fileFor(key);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        byte[] header = header(key);
+        byte[] start = new byte[header.length];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(start, 0, start.length);
+        }
+        if (n == header.length && Arrays.equals(start, header)) {
+            return true;
+        }
+        evict(key);
+        return false;
     }
 
     static String engineVersion() {

@@ -59,15 +59,14 @@ public final class WasmEngine {
         checkNoSimd(module);
         checkImports(module);
         EntryPoint entry = entryPoint(module);
+        boolean hasInitialize = checkInitialize(module);
         String sha256 = hex(module.digest());
-        boolean cached = cache != null && cache.contains(module.digest());
-        Function<Instance, Machine> factory = compile(module);
+        Compiled compiled = compile(module);
         long nanos = System.nanoTime() - start;
-        boolean hasInitialize = hasExport(module, "_initialize", ExternalType.FUNCTION);
         LOG.debug("module {} loaded in {} ms ({})", sha256, nanos / 1_000_000,
-                cached ? "code cache" : "compiled");
-        return new CompiledModule(module, factory, sha256, bytes.length, entry, hasInitialize,
-                nanos, cached);
+                compiled.fromCache() ? "code cache" : "compiled");
+        return new CompiledModule(module, compiled.factory(), sha256, bytes.length, entry,
+                hasInitialize, nanos, compiled.fromCache());
     }
 
     private void checkHeader(byte[] bytes) {
@@ -90,21 +89,28 @@ public final class WasmEngine {
                     + " version " + version + " (a core module has version 1; components are not"
                     + " supported)");
         }
-        String truncation = SectionWalk.truncation(bytes);
-        if (truncation != null) {
-            throw new InvalidModuleException(ModuleProblem.TRUNCATED, "module is truncated: " + truncation);
+        InvalidModuleException framing = SectionWalk.check(bytes);
+        if (framing != null) {
+            throw framing;
         }
     }
 
     private static WasmModule parse(byte[] bytes) {
         try {
             return Parser.parse(bytes);
-        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (ChicoryException e) {
             throw new InvalidModuleException(ModuleProblem.INVALID,
                     "invalid module: " + e.getMessage(), e);
+        } catch (RuntimeException | AssertionError e) {
+            // The parser's own checks missed it and something broke inside: still a bad module.
+            throw new InvalidModuleException(ModuleProblem.INVALID,
+                    "invalid module: malformed (" + e.getClass().getSimpleName() + " while parsing)", e);
         } catch (StackOverflowError e) {
             throw new InvalidModuleException(ModuleProblem.INVALID,
                     "invalid module: nesting too deep to validate", e);
+        } catch (OutOfMemoryError e) {
+            throw new InvalidModuleException(ModuleProblem.INVALID,
+                    "invalid module: declares sizes too large to load", e);
         }
     }
 
@@ -173,9 +179,15 @@ public final class WasmEngine {
         }
     }
 
+    private static final FunctionType NOTHING = FunctionType.of(List.of(), List.of());
+    private static final FunctionType RETURNS_I32 = FunctionType.of(List.of(), List.of(ValType.I32));
+
     private static EntryPoint entryPoint(WasmModule module) {
         for (EntryPoint e : EntryPoint.values()) {
-            if (hasExport(module, e.exportName(), ExternalType.FUNCTION)) {
+            FunctionType type = exportedFunctionType(module, e.exportName());
+            if (type != null) {
+                FunctionType wanted = e == EntryPoint.COMMAND ? NOTHING : RETURNS_I32;
+                requireSignature(e.exportName(), type, wanted);
                 return e;
             }
         }
@@ -183,25 +195,53 @@ public final class WasmEngine {
                 + " export _start (a WASI command, i.e. main) or faasm_main (the SDK's FAASM_MAIN)");
     }
 
-    private static boolean hasExport(WasmModule module, String name, ExternalType type) {
-        for (int i = 0; i < module.exportSection().exportCount(); i++) {
-            Export e = module.exportSection().getExport(i);
-            if (e.name().equals(name) && e.exportType() == type) {
-                return true;
-            }
+    private static boolean checkInitialize(WasmModule module) {
+        FunctionType type = exportedFunctionType(module, "_initialize");
+        if (type != null) {
+            requireSignature("_initialize", type, NOTHING);
         }
-        return false;
+        return type != null;
     }
 
-    private Function<Instance, Machine> compile(WasmModule module) {
+    private static void requireSignature(String export, FunctionType have, FunctionType wanted) {
+        if (!have.equals(wanted)) {
+            throw new InvalidModuleException(ModuleProblem.NO_ENTRY_POINT, "entry point " + export
+                    + " has type " + have + " but must be " + wanted);
+        }
+    }
+
+    /** The type of an exported function, or null when there is no such export. */
+    private static FunctionType exportedFunctionType(WasmModule module, String name) {
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            if (e.name().equals(name) && e.exportType() == ExternalType.FUNCTION) {
+                int index = (int) e.index();
+                int imported = 0;
+                for (int k = 0; k < module.importSection().importCount(); k++) {
+                    if (module.importSection().getImport(k) instanceof FunctionImport fi) {
+                        if (imported++ == index) {
+                            return module.typeSection().getType(fi.typeIndex());
+                        }
+                    }
+                }
+                return module.functionSection().getFunctionType(index - imported, module.typeSection());
+            }
+        }
+        return null;
+    }
+
+    private record Compiled(Function<Instance, Machine> factory, boolean fromCache) {}
+
+    private Compiled compile(WasmModule module) {
         MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(module)
                 .withInterpreterFallback(InterpreterFallback.WARN);
         if (cache == null) {
-            return builder.compile();
+            return new Compiled(builder.compile(), false);
         }
         try {
-            return builder.withCache(cache).compile();
-        } catch (RuntimeException | LinkageError e) {
+            boolean cached = cache.hasValidEntry(module.digest());
+            return new Compiled(builder.withCache(cache).compile(), cached);
+        } catch (RuntimeException | LinkageError | java.io.IOException e) {
             // A damaged cache entry must cost a recompile, never a refused module.
             LOG.warn("code cache entry for {} unusable ({}); recompiling", hex(module.digest()), e.toString());
             try {
@@ -209,8 +249,8 @@ public final class WasmEngine {
             } catch (java.io.IOException io) {
                 LOG.warn("cannot evict code cache entry: {}", io.toString());
             }
-            return MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.WARN).withCache(cache).compile();
+            return new Compiled(MachineFactoryCompiler.builder(module)
+                    .withInterpreterFallback(InterpreterFallback.WARN).withCache(cache).compile(), false);
         }
     }
 
