@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,14 +56,16 @@ public final class FaasletHost implements AutoCloseable {
 
     private final WasmEngine engine;
     private final ExecutorService callThreads;
-    private final ScheduledExecutorService watchdog;
+    private final ScheduledThreadPoolExecutor watchdog;
 
     private FaasletHost(Config config) {
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
                 config.maxModuleBytes());
         this.callThreads = Executors.newCachedThreadPool(threads("faaslet", config.threadStackBytes()));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("faaslet-watchdog", 0));
+        ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, threads("faaslet-watchdog", 0));
+        alarms.setRemoveOnCancelPolicy(true); // else each finished call's alarm lives until its deadline
+        this.watchdog = alarms;
     }
 
     public static FaasletHost create(Config config) {
@@ -112,6 +114,11 @@ public final class FaasletHost implements AutoCloseable {
             alarm.cancel(false);
             deadline.finish();
         }
+    }
+
+    /** Deadlines armed and not yet cancelled: the calls in flight. */
+    public int callsInFlight() {
+        return watchdog.getQueue().size();
     }
 
     @Override
