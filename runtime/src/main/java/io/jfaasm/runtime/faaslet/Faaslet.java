@@ -2,6 +2,7 @@ package io.jfaasm.runtime.faaslet;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExecutionCompletedException;
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -33,7 +34,6 @@ public final class Faaslet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Faaslet.class);
 
     private final CompiledModule module;
-    private final FunctionLimits limits;
     private final CallContext context;
     private final OutputCapture stdout;
     private final OutputCapture stderr;
@@ -44,7 +44,6 @@ public final class Faaslet implements AutoCloseable {
     /** Instantiates the module for one call. Throws when instantiation fails; see {@link #call}. */
     public Faaslet(CompiledModule module, FunctionLimits limits, CallRequest request) {
         this.module = module;
-        this.limits = limits;
         this.context = new CallContext(request.input(), request.index(), request.confFlags(),
                 limits.maxOutputBytes());
         this.stdout = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
@@ -52,7 +51,7 @@ public final class Faaslet implements AutoCloseable {
         this.wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
         try {
             ImportValues imports = ImportValues.builder()
-                    .addFunction(FaasmAbi.hostFunctions(context).toArray(new com.dylibso.chicory.runtime.HostFunction[0]))
+                    .addFunction(FaasmAbi.hostFunctions(context).toArray(HostFunction[]::new))
                     .addFunction(wasi.toHostFunctions())
                     .build();
             int maxPages = Math.min(limits.maxPages(), module.maximumPages());

@@ -13,7 +13,6 @@ public final class OutputCapture extends OutputStream {
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private final int limit;
     private final OutputStream sink;
-    private long total;
 
     public OutputCapture(int limit, OutputStream sink) {
         this.limit = limit;
@@ -29,7 +28,6 @@ public final class OutputCapture extends OutputStream {
     public void write(byte[] b, int off, int len) {
         int keep = (int) Math.max(0, Math.min(len, limit - kept.size()));
         kept.write(b, off, keep);
-        total += len;
         if (sink != null) {
             try {
                 sink.write(b, off, len);
@@ -42,14 +40,5 @@ public final class OutputCapture extends OutputStream {
 
     public byte[] bytes() {
         return kept.toByteArray();
-    }
-
-    /** Bytes the function wrote, kept or not. */
-    public long total() {
-        return total;
-    }
-
-    public boolean truncated() {
-        return total > kept.size();
     }
 }

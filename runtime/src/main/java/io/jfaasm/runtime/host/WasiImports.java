@@ -7,7 +7,6 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,9 +59,5 @@ public final class WasiImports {
                 .withLogger(ChicoryLog.INSTANCE)
                 .withOptions(options.build())
                 .build();
-    }
-
-    public static List<HostFunction> hostFunctions(WasiPreview1 wasi) {
-        return Arrays.asList(wasi.toHostFunctions());
     }
 }

@@ -27,11 +27,15 @@ public record CompiledModule(
         long compileNanos,
         boolean fromCache) {
 
+    /** Pages the module's memory starts with; 0 when it has no memory. */
     public int initialPages() {
-        return module.memorySection().map(s -> s.getMemory(0).limits().initialPages()).orElse(0);
+        return module.memorySection().filter(s -> s.memoryCount() > 0)
+                .map(s -> s.getMemory(0).limits().initialPages()).orElse(0);
     }
 
+    /** The module's own maximum pages (the wasm limit when it declares none); 0 without memory. */
     public int maximumPages() {
-        return module.memorySection().map(s -> s.getMemory(0).limits().maximumPages()).orElse(0);
+        return module.memorySection().filter(s -> s.memoryCount() > 0)
+                .map(s -> s.getMemory(0).limits().maximumPages()).orElse(0);
     }
 }
