@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Creating a Faaslet from an already compiled module: {@code new Faaslet(...)} then {@code close()},
+ * Creating a Faaslet from an already compiled module: {@code Faaslet.fresh(...)} then {@code close()},
  * nothing run. The issue's target is at most 100 us (the Faasm paper: 5.2 ms for a Faaslet).
  *
  * <p>{@link #faaslet} is the headline number. The {@code part*} benchmarks time the pieces of it
@@ -64,7 +64,7 @@ public class FaasletCreateBenchmark {
         WasiPreview1 wasi = WasiImports.forCall(REQUEST.args(), REQUEST.env(), REQUEST.mounts(),
                 new OutputCapture(LIMITS.maxLogBytes(), null), new OutputCapture(LIMITS.maxLogBytes(), null));
         imports = ImportValues.builder()
-                .addFunction(FaasmAbi.hostFunctions(context).toArray(new HostFunction[0]))
+                .addFunction(FaasmAbi.hostFunctions(() -> context).toArray(new HostFunction[0]))
                 .addFunction(wasi.toHostFunctions())
                 .build();
         maxPages = Math.min(LIMITS.maxPages(), compiled.maximumPages());
@@ -72,7 +72,7 @@ public class FaasletCreateBenchmark {
 
     @Benchmark
     public Instance faaslet() {
-        try (Faaslet f = new Faaslet(compiled, LIMITS, REQUEST)) {
+        try (Faaslet f = Faaslet.fresh(compiled, LIMITS)) {
             return f.instance();
         }
     }

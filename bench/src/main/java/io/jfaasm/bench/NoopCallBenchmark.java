@@ -71,7 +71,7 @@ public class NoopCallBenchmark {
     }
 
     private static CallResult direct(Host s) {
-        return check(Faaslet.call(s.compiled, LIMITS, REQUEST, () -> false));
+        return check(Faaslet.callFresh(s.compiled, LIMITS, REQUEST, () -> false));
     }
 
     private static CallResult viaHost(Host s) {

@@ -5,11 +5,17 @@ import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.snapshot.FaasletPool;
+import io.jfaasm.runtime.snapshot.InitialisationException;
+import io.jfaasm.runtime.snapshot.ProtoFaaslet;
 import io.jfaasm.runtime.wasm.CodeCache;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.WasmEngine;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,10 +25,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
- * The embedding entry point: loads and compiles modules, and runs calls in Faaslets on threads of
- * its own, each call under its limits. One per process is the intended use.
+ * The embedding entry point: loads and compiles modules, initialises each once into a
+ * Proto-Faaslet, and runs calls in Faaslets restored from it, on threads of its own, each call
+ * under its limits. One per process is the intended use.
  *
  * <pre>{@code
  * try (FaasletHost host = FaasletHost.create(FaasletHost.Config.defaults())) {
@@ -40,25 +48,59 @@ public final class FaasletHost implements AutoCloseable {
      * @param codeCacheDir where compiled code persists, or null to compile in memory only
      * @param maxModuleBytes largest module accepted at load
      * @param threadStackBytes stack of each call thread: how deep guest recursion may go
+     * @param snapshots start calls from Proto-Faaslet snapshots (else a fresh instance per call)
+     * @param maxIdlePerFunction restored Faaslets kept ready per function and memory limit
+     * @param idleTimeout how long an idle Faaslet is kept before its memory is given back
+     * @param initLimits limits of a function's initialisation (constructors, zygote)
      */
-    public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes) {
+    public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
+            boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits) {
         public static Config defaults() {
-            return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024);
+            return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
+                    Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
+                    FunctionLimits.DEFAULTS);
         }
 
         public Config withCodeCacheDir(Path dir) {
-            return new Config(dir, maxModuleBytes, threadStackBytes);
+            return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
+                    idleTimeout, initLimits);
+        }
+
+        public Config withSnapshots(boolean on) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
+                    idleTimeout, initLimits);
+        }
+
+        public Config withIdle(int maxIdle, Duration timeout) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
+                    timeout, initLimits);
         }
     }
 
     /** Grace after a deadline for an interrupted guest to unwind before the caller gives up on it. */
     private static final long UNWIND_GRACE_MS = 5_000;
 
+    /** A loaded function: its Proto-Faaslet (or why it has none) and its pools by memory limit. */
+    private static final class Function {
+        final ProtoFaaslet proto;
+        final Failure initFailure;
+        final Map<Integer, FaasletPool> pools = new ConcurrentHashMap<>();
+
+        Function(ProtoFaaslet proto, Failure initFailure) {
+            this.proto = proto;
+            this.initFailure = initFailure;
+        }
+    }
+
+    private final Config config;
     private final WasmEngine engine;
     private final ExecutorService callThreads;
     private final ScheduledThreadPoolExecutor watchdog;
+    private final Map<CompiledModule, Function> functions = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private FaasletHost(Config config) {
+        this.config = config;
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
                 config.maxModuleBytes());
@@ -66,6 +108,8 @@ public final class FaasletHost implements AutoCloseable {
         ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, threads("faaslet-watchdog", 0));
         alarms.setRemoveOnCancelPolicy(true); // else each finished call's alarm lives until its deadline
         this.watchdog = alarms;
+        long trimEvery = Math.max(1, config.idleTimeout().toMillis() / 4);
+        watchdog.scheduleWithFixedDelay(this::trimIdle, trimEvery, trimEvery, TimeUnit.MILLISECONDS);
     }
 
     public static FaasletHost create(Config config) {
@@ -76,9 +120,38 @@ public final class FaasletHost implements AutoCloseable {
         return engine;
     }
 
-    /** Validates and compiles a module; throws {@link io.jfaasm.runtime.wasm.InvalidModuleException}. */
+    /**
+     * Validates and compiles a module, then initialises it into a Proto-Faaslet (when snapshots are
+     * on). Throws {@link io.jfaasm.runtime.wasm.InvalidModuleException} for a bad module and
+     * {@link InitialisationException} when its initialisation fails.
+     */
     public CompiledModule load(byte[] wasm) {
-        return engine.load(wasm);
+        CompiledModule module = engine.load(wasm);
+        if (config.snapshots()) {
+            Function f = onCallThread(() -> withDeadline(config.initLimits().timeout(),
+                    deadline -> function(module, deadline::expired)));
+            if (f.initFailure != null) {
+                throw new InitialisationException(f.initFailure);
+            }
+        }
+        return module;
+    }
+
+    /** The Proto-Faaslet of a loaded module, or null (snapshots off, or initialisation failed). */
+    public ProtoFaaslet proto(CompiledModule module) {
+        Function f = functions.get(module);
+        return f == null ? null : f.proto;
+    }
+
+    /** Forgets a module: closes its idle Faaslets and its snapshot. */
+    public void unload(CompiledModule module) {
+        Function f = functions.remove(module);
+        if (f != null) {
+            f.pools.values().forEach(FaasletPool::close);
+            if (f.proto != null) {
+                f.proto.close();
+            }
+        }
     }
 
     /** Runs one call to completion or failure. Never throws for what the guest does. */
@@ -101,30 +174,115 @@ public final class FaasletHost implements AutoCloseable {
     /** Starts a call on a call thread; the future completes with its result. */
     public CompletableFuture<CallResult> submit(CompiledModule module, CallRequest request,
             FunctionLimits limits) {
-        return CompletableFuture.supplyAsync(() -> runWithDeadline(module, request, limits), callThreads);
+        CompletableFuture<CallResult> result = new CompletableFuture<>();
+        callThreads.execute(() -> run(module, request, limits, result));
+        return result;
     }
 
-    private CallResult runWithDeadline(CompiledModule module, CallRequest request, FunctionLimits limits) {
+    private void run(CompiledModule module, CallRequest request, FunctionLimits limits,
+            CompletableFuture<CallResult> result) {
+        long start = System.nanoTime();
+        FaasletPool[] pool = new FaasletPool[1];
+        Faaslet[] faaslet = new Faaslet[1];
+        inFlight.incrementAndGet();
+        CallResult r = withDeadline(limits.timeout(), deadline -> {
+            try {
+                if (!config.snapshots()) {
+                    return Faaslet.callFresh(module, limits, request, deadline::expired);
+                }
+                pool[0] = pool(module, limits, deadline::expired);
+                faaslet[0] = pool[0].acquire();
+                return faaslet[0].call(request, limits, deadline::expired);
+            } catch (InitialisationException e) {
+                return new CallResult(-1, new byte[0], new byte[0], new byte[0], e.failure(),
+                        System.nanoTime() - start);
+            } catch (Throwable t) {
+                return Faaslet.failedToStart(t, limits, start);
+            }
+        });
+        inFlight.decrementAndGet();
+        result.complete(r);
+        if (faaslet[0] != null) {
+            pool[0].release(faaslet[0], r.failure() == null); // after the caller has its result
+        }
+    }
+
+    /** Runs a task on this thread with a deadline that interrupts it. */
+    private <T> T withDeadline(Duration timeout, java.util.function.Function<Deadline, T> task) {
         Deadline deadline = new Deadline(Thread.currentThread());
-        ScheduledFuture<?> alarm = watchdog.schedule(
-                deadline::expire, limits.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> alarm = watchdog.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            return Faaslet.call(module, limits, request, deadline::expired);
+            return task.apply(deadline);
         } finally {
             alarm.cancel(false);
             deadline.finish();
         }
     }
 
-    /** Deadlines armed and not yet cancelled: the calls in flight. */
+    private FaasletPool pool(CompiledModule module, FunctionLimits limits, BooleanSupplier timedOut) {
+        Function f = function(module, timedOut);
+        if (f.initFailure != null) {
+            throw new InitialisationException(f.initFailure);
+        }
+        return f.pools.computeIfAbsent(limits.maxPages(),
+                pages -> new FaasletPool(f.proto, limits, config.maxIdlePerFunction()));
+    }
+
+    /** The loaded function, initialising it on first use (on this call thread, under its deadline). */
+    private Function function(CompiledModule module, BooleanSupplier timedOut) {
+        return functions.computeIfAbsent(module, m -> {
+            try {
+                return new Function(ProtoFaaslet.capture(m, config.initLimits(), timedOut), null);
+            } catch (InitialisationException e) {
+                return new Function(null, e.failure());
+            }
+        });
+    }
+
+    private <T> T onCallThread(java.util.function.Supplier<T> task) {
+        try {
+            return CompletableFuture.supplyAsync(task, callThreads).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void trimIdle() {
+        long maxIdle = config.idleTimeout().toNanos();
+        for (Function f : functions.values()) {
+            f.pools.values().forEach(p -> p.trim(maxIdle));
+        }
+    }
+
+    /** Idle restored Faaslets across all functions. */
+    public int idleFaaslets() {
+        return functions.values().stream()
+                .mapToInt(f -> f.pools.values().stream().mapToInt(FaasletPool::idleCount).sum()).sum();
+    }
+
+    /** Calls running now. */
     public int callsInFlight() {
-        return watchdog.getQueue().size();
+        return inFlight.get();
+    }
+
+    /** Deadlines armed and not yet cancelled, the periodic idle trim aside: should match the calls in flight. */
+    public int armedDeadlines() {
+        return watchdog.getQueue().size() - 1;
     }
 
     @Override
     public void close() {
         watchdog.shutdownNow();
         callThreads.shutdownNow();
+        for (CompiledModule m : functions.keySet()) {
+            unload(m);
+        }
     }
 
     private static CallResult failed(Failure.Kind kind, String message) {

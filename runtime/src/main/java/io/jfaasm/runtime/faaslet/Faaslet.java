@@ -5,11 +5,14 @@ import com.dylibso.chicory.runtime.ExecutionCompletedException;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.UnlinkableException;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
 import io.jfaasm.runtime.host.CallContext;
 import io.jfaasm.runtime.host.FaasmAbi;
 import io.jfaasm.runtime.host.HostCallException;
@@ -17,57 +20,83 @@ import io.jfaasm.runtime.host.OutputCapture;
 import io.jfaasm.runtime.host.WasiImports;
 import io.jfaasm.runtime.memory.LinearMemory;
 import io.jfaasm.runtime.memory.MemoryLimitException;
+import io.jfaasm.runtime.snapshot.Snapshot;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.EntryPoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call in one isolated wasm instance: its own linear memory, its own WASI (files, clocks,
- * output), and the Faasm host interface bound to this call only.
+ * An isolated wasm instance that runs calls: its own linear memory, and the host interface (Faasm
+ * ABI and WASI) bound to the call it is running and to nothing else.
  *
- * <p>A Faaslet is made for a call and closed after it; nothing the guest did survives it. Run it on
- * the thread that created it: its memory belongs to that thread.
+ * <p>A Faaslet starts either fresh (data segments copied into a new memory) or restored from a
+ * Proto-Faaslet's {@link Snapshot} (memory mapped copy-on-write, globals and tables set). Between
+ * calls it is {@link #reset reset} to the snapshot, so nothing a call did survives it. It is used by
+ * one thread at a time.
  */
 public final class Faaslet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Faaslet.class);
 
-    private final CompiledModule module;
-    private final CallContext context;
-    private final OutputCapture stdout;
-    private final OutputCapture stderr;
-    private final WasiPreview1 wasi;
-    private LinearMemory memory;
-    private final Instance instance;
+    /** What the host interface acts on during one call. */
+    private record Binding(CallContext context, WasiPreview1 wasi, HostFunction[] wasiFunctions,
+            OutputCapture stdout, OutputCapture stderr) {}
 
-    /** Instantiates the module for one call. Throws when instantiation fails; see {@link #call}. */
-    public Faaslet(CompiledModule module, FunctionLimits limits, CallRequest request) {
+    private final CompiledModule module;
+    private final Instance instance;
+    private LinearMemory memory;
+    private Binding binding;
+    /** Whether the entry point still has to run the module's own initialisation. */
+    private final boolean initialised;
+
+    private Faaslet(CompiledModule module, int maxPages, Snapshot snapshot) {
         this.module = module;
-        this.context = new CallContext(request.input(), request.index(), request.confFlags(),
-                limits.maxOutputBytes());
-        this.stdout = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
-        this.stderr = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
-        this.wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
+        this.initialised = snapshot != null;
+        List<HostFunction> imports = new ArrayList<>(FaasmAbi.hostFunctions(() -> bound().context()));
+        imports.addAll(WasiImports.forwarding(() -> bound().wasiFunctions()));
+        int limit = Math.min(maxPages, module.maximumPages());
+        Function<com.dylibso.chicory.wasm.types.MemoryLimits, com.dylibso.chicory.runtime.Memory> memories =
+                snapshot == null
+                        ? l -> memory = new LinearMemory(l.initialPages(), limit)
+                        : l -> memory = new LinearMemory(snapshot.memory(), limit);
         try {
-            ImportValues imports = ImportValues.builder()
-                    .addFunction(FaasmAbi.hostFunctions(context).toArray(HostFunction[]::new))
-                    .addFunction(wasi.toHostFunctions())
-                    .build();
-            int maxPages = Math.min(limits.maxPages(), module.maximumPages());
             this.instance = Instance.builder(module.module())
                     .withMachineFactory(module.machineFactory())
-                    .withMemoryFactory(moduleLimits -> {
-                        memory = new LinearMemory(moduleLimits.initialPages(), maxPages);
-                        return memory;
-                    })
-                    .withImportValues(imports)
+                    .withMemoryFactory(memories)
+                    // Chicory grows a table's limits in place; a copy per instance keeps the
+                    // module's own limits untouched for every later instance.
+                    .withTableFactory((table, init) -> new TableInstance(new Table(table.elementType(),
+                            new TableLimits(table.limits().min(), table.limits().max()),
+                            table.initialize()), init))
+                    .withImportValues(ImportValues.builder()
+                            .addFunction(imports.toArray(HostFunction[]::new)).build())
                     .withStart(false)
                     .build();
+            if (snapshot != null) {
+                snapshot.restoreGlobalsAndTables(instance);
+            }
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
+    }
+
+    /** A new instance, its memory initialised from the module's data segments. */
+    public static Faaslet fresh(CompiledModule module, FunctionLimits limits) {
+        return new Faaslet(module, limits.maxPages(), null);
+    }
+
+    /** A new instance restored from a snapshot of the module. */
+    public static Faaslet restore(CompiledModule module, Snapshot snapshot, FunctionLimits limits) {
+        return new Faaslet(module, limits.maxPages(), snapshot);
+    }
+
+    public CompiledModule module() {
+        return module;
     }
 
     public LinearMemory memory() {
@@ -78,11 +107,71 @@ public final class Faaslet implements AutoCloseable {
         return instance;
     }
 
-    /** Runs the entry point; returns the function's return code, or throws what the guest did. */
-    int run() {
+    private Binding bound() {
+        if (binding == null) {
+            throw new HostCallException("host call outside of a call");
+        }
+        return binding;
+    }
+
+    /** Binds a call to this Faaslet: its input, WASI and output captures. */
+    void bind(CallRequest request, FunctionLimits limits) {
+        CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
+                limits.maxOutputBytes());
+        OutputCapture stdout = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
+        OutputCapture stderr = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
+        WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
+        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr);
+    }
+
+    private void unbind() {
+        if (binding != null) {
+            binding.wasi().close();
+            binding = null;
+        }
+    }
+
+    /**
+     * Runs one call in this Faaslet. Never throws for anything the guest does: every trap, limit and
+     * misuse becomes a failed {@link CallResult}.
+     *
+     * @param timedOut tells whether an interruption of this thread was the call's deadline
+     */
+    public CallResult call(CallRequest request, FunctionLimits limits, BooleanSupplier timedOut) {
+        long start = System.nanoTime();
+        bind(request, limits);
+        Binding b = binding;
+        int rc = -1;
+        Failure failure = null;
+        try {
+            rc = runEntry();
+        } catch (Throwable t) {
+            failure = classify(t, memory, limits, timedOut);
+            if (failure.kind() == Failure.Kind.INTERNAL) {
+                LOG.error("host fault in a call of module {}", module.sha256(), t);
+            }
+            rethrowIfFatal(t);
+        } finally {
+            unbind();
+        }
+        return new CallResult(failure == null ? rc : -1, b.context().output(), b.stdout().bytes(),
+                b.stderr().bytes(), failure, System.nanoTime() - start);
+    }
+
+    /** Runs an exported function with no parameters during initialisation (the zygote). */
+    public long[] initialise(String export, CallRequest request, FunctionLimits limits) {
+        bind(request, limits);
+        try {
+            return instance.export(export).apply();
+        } finally {
+            unbind();
+        }
+    }
+
+    private int runEntry() {
         try {
             if (module.entryPoint() == EntryPoint.FAASM_MAIN) {
-                if (module.hasInitialize()) {
+                if (module.hasInitialize() && !initialised) {
                     instance.export("_initialize").apply();
                 }
                 long[] rc = instance.export(EntryPoint.FAASM_MAIN.exportName()).apply();
@@ -97,58 +186,64 @@ public final class Faaslet implements AutoCloseable {
         }
     }
 
+    /** Puts memory, globals and tables back to the snapshot, ready for the next call. */
+    public void reset(Snapshot snapshot) {
+        memory.reset(snapshot.memory());
+        snapshot.restoreGlobalsAndTables(instance);
+    }
+
     @Override
     public void close() {
-        try {
-            wasi.close();
-        } finally {
-            if (memory != null) {
-                memory.close();
-                memory = null;
-            }
+        unbind();
+        if (memory != null) {
+            memory.close();
+            memory = null;
         }
     }
 
-    /**
-     * Creates a Faaslet, runs the call in it and closes it. Never throws for anything the guest
-     * does: every trap, limit and misuse becomes a failed {@link CallResult}.
-     *
-     * @param timedOut tells whether an interruption of this thread was the call's deadline
-     */
-    public static CallResult call(CompiledModule module, FunctionLimits limits, CallRequest request,
+    /** Creates a fresh Faaslet, runs one call in it and closes it. */
+    public static CallResult callFresh(CompiledModule module, FunctionLimits limits, CallRequest request,
             BooleanSupplier timedOut) {
         long start = System.nanoTime();
-        Faaslet faaslet = null;
-        int rc = -1;
-        Failure failure = null;
+        Faaslet faaslet;
         try {
-            faaslet = new Faaslet(module, limits, request);
-            rc = faaslet.run();
+            faaslet = fresh(module, limits);
         } catch (Throwable t) {
-            failure = classify(t, faaslet, limits, timedOut);
-            if (failure.kind() == Failure.Kind.INTERNAL) {
-                LOG.error("host fault in a call of module {}", module.sha256(), t);
-            }
-            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)
-                    && !(t instanceof OutOfMemoryError)) {
-                throw (VirtualMachineError) t;
-            }
-        } finally {
-            if (faaslet != null) {
-                faaslet.close();
-            }
+            rethrowIfFatal(t);
+            return failedToStart(t, limits, start);
         }
-        byte[] output = faaslet == null ? new byte[0] : faaslet.context.output();
-        OutputCapture out = faaslet == null ? null : faaslet.stdout;
-        OutputCapture err = faaslet == null ? null : faaslet.stderr;
-        return new CallResult(failure == null ? rc : -1, output,
-                out == null ? new byte[0] : out.bytes(), err == null ? new byte[0] : err.bytes(),
-                failure, System.nanoTime() - start);
+        try (faaslet) {
+            return faaslet.call(request, limits, timedOut);
+        }
     }
 
-    private static Failure classify(Throwable t, Faaslet faaslet, FunctionLimits limits,
+    /** The result of a call whose Faaslet could not be created or restored. */
+    public static CallResult failedToStart(Throwable t, FunctionLimits limits, long startNanos) {
+        Failure failure = classify(t, null, limits, () -> false);
+        if (failure.kind() == Failure.Kind.INTERNAL) {
+            LOG.error("host fault creating a Faaslet", t);
+        }
+        return new CallResult(-1, new byte[0], new byte[0], new byte[0], failure,
+                System.nanoTime() - startNanos);
+    }
+
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError e && !(t instanceof StackOverflowError)
+                && !(t instanceof OutOfMemoryError)) {
+            throw e;
+        }
+    }
+
+    /** What a throwable out of the guest or of instantiation means for the call. */
+    public static Failure failureOf(Throwable t, LinearMemory memory, FunctionLimits limits,
             BooleanSupplier timedOut) {
-        boolean growRefused = faaslet != null && faaslet.memory != null && faaslet.memory.growRefused();
+        rethrowIfFatal(t);
+        return classify(t, memory, limits, timedOut);
+    }
+
+    static Failure classify(Throwable t, LinearMemory memory, FunctionLimits limits,
+            BooleanSupplier timedOut) {
+        boolean growRefused = memory != null && memory.growRefused();
         String memLimit = "memory limit of " + limits.maxMemoryBytes() / (1024 * 1024) + " MiB";
         return switch (t) {
             case ChicoryInterruptedException e when timedOut.getAsBoolean() -> new Failure(

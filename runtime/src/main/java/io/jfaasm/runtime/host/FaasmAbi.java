@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The Faasm host interface under import module {@code env}: names and signatures of Faasm's C ABI
@@ -80,12 +81,15 @@ public final class FaasmAbi {
         return Collections.unmodifiableMap(out);
     }
 
-    /** The host functions of one call, bound to its context. */
-    public static List<HostFunction> hostFunctions(CallContext call) {
+    /**
+     * The host functions of one Faaslet. They act on whichever call the Faaslet is running, as
+     * {@code currentCall} says at the moment of each call: a pooled Faaslet serves many calls.
+     */
+    public static List<HostFunction> hostFunctions(Supplier<CallContext> currentCall) {
         List<HostFunction> out = new ArrayList<>(ENTRIES.size());
         ENTRIES.forEach((name, e) -> out.add(new HostFunction(MODULE, name, e.type(),
                 (Instance instance, long... args) ->
-                        e.impl().apply(call, (LinearMemory) instance.memory(), args))));
+                        e.impl().apply(currentCall.get(), (LinearMemory) instance.memory(), args))));
         return out;
     }
 

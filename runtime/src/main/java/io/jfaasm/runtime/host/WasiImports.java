@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * WASI preview1 for one call: args, environment, clocks, random, stdout/stderr into the call's
@@ -41,6 +42,21 @@ public final class WasiImports {
 
     public static Map<String, FunctionType> signatures() {
         return SIGNATURES;
+    }
+
+    /**
+     * Host functions with WASI's names and types that forward to the WASI of whichever call is
+     * current: built once per Faaslet, while each call brings its own {@link WasiPreview1}.
+     */
+    public static List<HostFunction> forwarding(Supplier<HostFunction[]> currentCall) {
+        List<HostFunction> out = new java.util.ArrayList<>(SIGNATURES.size());
+        int i = 0;
+        for (Map.Entry<String, FunctionType> e : SIGNATURES.entrySet()) {
+            int index = i++;
+            out.add(new HostFunction(MODULE, e.getKey(), e.getValue(),
+                    (instance, args) -> currentCall.get()[index].handle().apply(instance, args)));
+        }
+        return out;
     }
 
     /** Builds the WASI of one call. Close it when the call ends: it holds the call's open files. */

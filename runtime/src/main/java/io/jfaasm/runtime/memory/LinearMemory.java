@@ -47,6 +47,10 @@ public final class LinearMemory implements Memory, AutoCloseable {
     private int pages;
     private boolean growRefused;
     private boolean closed;
+    /** Most pages ever visible: how far a reset must clear. */
+    private int highWater;
+    /** Set when the contents came from an image: instantiation must not zero or re-copy data. */
+    private boolean restored;
     private DataSegment[] dataSegments;
 
     /**
@@ -70,7 +74,51 @@ public final class LinearMemory implements Memory, AutoCloseable {
         this.base = Syscalls.mmap(0, reservedBytes, Syscalls.PROT_READ | Syscalls.PROT_WRITE,
                 Syscalls.MAP_PRIVATE | Syscalls.MAP_ANONYMOUS | Syscalls.MAP_NORESERVE, -1, 0);
         this.pages = initialPages;
+        this.highWater = initialPages;
         this.view = MemorySegment.ofAddress(base).reinterpret((long) initialPages * PAGE_SIZE);
+    }
+
+    /** A memory whose contents are a copy-on-write mapping of an image (a snapshot restore). */
+    public LinearMemory(MemoryImage image, int maximumPages) {
+        this(image.pages(), maximumPages);
+        try {
+            mapImage(image);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.restored = true;
+    }
+
+    /**
+     * Puts the memory back to the image's contents and size: maps the image again over its pages
+     * and discards every page beyond (including state regions mapped there). Costs the same
+     * whatever the memory's size.
+     */
+    public void reset(MemoryImage image) {
+        if (image.pages() > maximumPages) {
+            throw new MemoryLimitException("the snapshot has " + image.pages()
+                    + " pages but the limit is " + maximumPages);
+        }
+        mapImage(image);
+        if (highWater > image.pages()) {
+            long from = image.sizeInBytes();
+            Syscalls.mmap(base + from, (long) highWater * PAGE_SIZE - from,
+                    Syscalls.PROT_READ | Syscalls.PROT_WRITE,
+                    Syscalls.MAP_PRIVATE | Syscalls.MAP_ANONYMOUS | Syscalls.MAP_NORESERVE
+                            | Syscalls.MAP_FIXED, -1, 0);
+        }
+        pages = image.pages();
+        highWater = pages;
+        growRefused = false;
+        view = MemorySegment.ofAddress(base).reinterpret(image.sizeInBytes());
+    }
+
+    private void mapImage(MemoryImage image) {
+        if (image.pages() > 0) {
+            Syscalls.mmap(base, image.sizeInBytes(), Syscalls.PROT_READ | Syscalls.PROT_WRITE,
+                    Syscalls.MAP_PRIVATE | Syscalls.MAP_FIXED, image.fd(), 0);
+        }
     }
 
     /** Native address of wasm address 0: where later work maps shared and snapshot pages. */
@@ -100,6 +148,7 @@ public final class LinearMemory implements Memory, AutoCloseable {
             return -1;
         }
         pages = previous + delta;
+        highWater = Math.max(highWater, pages);
         view = MemorySegment.ofAddress(base).reinterpret((long) pages * PAGE_SIZE);
         return previous;
     }
@@ -140,7 +189,8 @@ public final class LinearMemory implements Memory, AutoCloseable {
     @Override
     public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
         this.dataSegments = segments;
-        if (segments == null) {
+        if (segments == null || restored) {
+            restored = false; // the image already holds the initialised data
             return;
         }
         for (DataSegment s : segments) {
@@ -173,7 +223,7 @@ public final class LinearMemory implements Memory, AutoCloseable {
     /** Resets every visible page to zero; the kernel hands back fresh zero pages on next touch. */
     @Override
     public void zero() {
-        if (pages > 0) {
+        if (pages > 0 && !restored) {
             Syscalls.madvise(base, sizeInBytes(), Syscalls.MADV_DONTNEED);
         }
     }

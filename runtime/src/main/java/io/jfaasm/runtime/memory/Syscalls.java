@@ -41,6 +41,16 @@ final class Syscalls {
             downcall("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
 
+    private static final MethodHandle MEMFD_CREATE =
+            downcall("memfd_create", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT));
+    private static final MethodHandle FTRUNCATE =
+            downcall("ftruncate", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG));
+    private static final MethodHandle CLOSE =
+            downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    static final int MFD_CLOEXEC = 1;
+
     private static final ThreadLocal<MemorySegment> CALL_STATE =
             ThreadLocal.withInitial(() -> java.lang.foreign.Arena.global()
                     .allocate(Linker.Option.captureStateLayout()));
@@ -91,6 +101,48 @@ final class Syscalls {
         }
         if (rc != 0) {
             throw new NativeMemoryException("madvise of " + length + " bytes", errno(state));
+        }
+    }
+
+    /** memfd_create(2): an anonymous file in RAM, the backing of snapshots and shared regions. */
+    static int memfdCreate(String name) {
+        MemorySegment state = CALL_STATE.get();
+        int fd;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            fd = (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC);
+        } catch (Throwable t) {
+            throw new NativeMemoryException("memfd_create failed: " + t, 0);
+        }
+        if (fd < 0) {
+            throw new NativeMemoryException("memfd_create", errno(state));
+        }
+        return fd;
+    }
+
+    static void ftruncate(int fd, long length) {
+        MemorySegment state = CALL_STATE.get();
+        int rc;
+        try {
+            rc = (int) FTRUNCATE.invokeExact(state, fd, length);
+        } catch (Throwable t) {
+            throw new NativeMemoryException("ftruncate failed: " + t, 0);
+        }
+        if (rc != 0) {
+            throw new NativeMemoryException("ftruncate to " + length + " bytes", errno(state));
+        }
+    }
+
+    static void close(int fd) {
+        MemorySegment state = CALL_STATE.get();
+        try {
+            int rc = (int) CLOSE.invokeExact(state, fd);
+            if (rc != 0) {
+                throw new NativeMemoryException("close of fd " + fd, errno(state));
+            }
+        } catch (NativeMemoryException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new NativeMemoryException("close failed: " + t, 0);
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.function.Function;
  *
  * @param sha256 hex digest of the module bytes: its identity in caches and snapshots
  * @param sizeBytes size of the module binary
+ * @param hasInitialize exports {@code _initialize} (a reactor's constructors)
+ * @param hasZygote exports {@code faasm_zygote}: set-up to run once, before the snapshot
  * @param compileNanos time spent compiling, or loading from the code cache
  * @param fromCache whether the compiled code came from the on-disk cache
  */
@@ -24,6 +26,7 @@ public record CompiledModule(
         int sizeBytes,
         EntryPoint entryPoint,
         boolean hasInitialize,
+        boolean hasZygote,
         long compileNanos,
         boolean fromCache) {
 

@@ -60,13 +60,14 @@ public final class WasmEngine {
         checkImports(module);
         EntryPoint entry = entryPoint(module);
         boolean hasInitialize = checkInitialize(module);
+        boolean hasZygote = checkZygote(module, entry);
         String sha256 = hex(module.digest());
         Compiled compiled = compile(module);
         long nanos = System.nanoTime() - start;
         LOG.debug("module {} loaded in {} ms ({})", sha256, nanos / 1_000_000,
                 compiled.fromCache() ? "code cache" : "compiled");
         return new CompiledModule(module, compiled.factory(), sha256, bytes.length, entry,
-                hasInitialize, nanos, compiled.fromCache());
+                hasInitialize, hasZygote, nanos, compiled.fromCache());
     }
 
     private void checkHeader(byte[] bytes) {
@@ -201,6 +202,20 @@ public final class WasmEngine {
             requireSignature("_initialize", type, NOTHING);
         }
         return type != null;
+    }
+
+    private static boolean checkZygote(WasmModule module, EntryPoint entry) {
+        FunctionType type = exportedFunctionType(module, "faasm_zygote");
+        if (type == null) {
+            return false;
+        }
+        if (entry != EntryPoint.FAASM_MAIN) {
+            throw new InvalidModuleException(ModuleProblem.UNSUPPORTED_FEATURE, "faasm_zygote needs a"
+                    + " FAASM_MAIN function (a reactor): in a WASI command, constructors run inside"
+                    + " _start, after the snapshot, and would undo the zygote's set-up");
+        }
+        requireSignature("faasm_zygote", type, RETURNS_I32);
+        return true;
     }
 
     private static void requireSignature(String export, FunctionType have, FunctionType wanted) {

@@ -34,8 +34,8 @@ class IsolationTest {
 
     @Test
     void twoLiveFaasletsOfOneModuleHaveSeparateMemories() {
-        try (Faaslet a = new Faaslet(echo, FunctionLimits.DEFAULTS, CallRequest.of(new byte[0]));
-                Faaslet b = new Faaslet(echo, FunctionLimits.DEFAULTS, CallRequest.of(new byte[0]))) {
+        try (Faaslet a = Faaslet.fresh(echo, FunctionLimits.DEFAULTS);
+                Faaslet b = Faaslet.fresh(echo, FunctionLimits.DEFAULTS)) {
             assertThat(a.memory().baseAddress()).isNotEqualTo(b.memory().baseAddress());
             int addr = (int) a.memory().sizeInBytes() - 64;
             byte[] before = b.memory().readBytes(addr, 32);
@@ -89,7 +89,7 @@ class IsolationTest {
         // Each call maps 256 MiB of address space and touches ~1 MiB: a leak of either shows at
         // once (10 GiB over 10,000 calls). The JVM heap may still grow to its working size: that
         // growth is the collector's choice, not a leak, so it is taken out.
-        assertThat(host.callsInFlight()).as("deadlines of finished calls are dropped").isZero();
+        assertThat(host.armedDeadlines()).as("deadlines of finished calls are dropped").isZero();
         assertThat(mapsAfter - mapsBefore).as("new mappings after 10,000 calls").isLessThan(50);
         assertThat((rssAfter - rssBefore) - (heapAfter - heapBefore))
                 .as("native RSS growth in KiB after 10,000 calls").isLessThan(64 * 1024);

@@ -5,6 +5,7 @@ import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.host.WasiImports.Mount;
+import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.InvalidModuleException;
 import java.io.IOException;
@@ -120,6 +121,9 @@ public final class RunCommand implements Callable<Integer> {
             } catch (InvalidModuleException e) {
                 err.println("error: " + module + ": " + e.getMessage());
                 return EXIT_REFUSED;
+            } catch (InitialisationException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_TRAP;
             }
             List<String> argv = new ArrayList<>();
             argv.add(module.getFileName().toString());
