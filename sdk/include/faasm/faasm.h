@@ -284,6 +284,20 @@ static inline void faasmUnlockStateGlobal(const char* key) {
     __attribute__((export_name("faasm_main"))) int faasm_main(void)
 #endif
 
+/* Zygote: write `FAASM_ZYGOTE() { ... return 0; }` next to FAASM_MAIN() for
+ * expensive set-up (load a model, build a table). The runtime runs it once,
+ * when the function is loaded, after the constructors, then snapshots the
+ * Faaslet: every call starts from that snapshot with the set-up done. A
+ * non-zero result fails the load. Only for FAASM_MAIN functions: in a plain
+ * `main` program the constructors run on every call and would undo it. */
+#ifdef __cplusplus
+#define FAASM_ZYGOTE()                                                       \
+    extern "C" __attribute__((export_name("faasm_zygote"))) int faasm_zygote(void)
+#else
+#define FAASM_ZYGOTE()                                                       \
+    __attribute__((export_name("faasm_zygote"))) int faasm_zygote(void)
+#endif
+
 #ifdef __cplusplus
 }
 #endif

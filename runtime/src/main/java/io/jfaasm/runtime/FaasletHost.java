@@ -8,6 +8,9 @@ import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.snapshot.FaasletPool;
 import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.snapshot.ProtoFaaslet;
+import io.jfaasm.runtime.snapshot.Snapshot;
+import io.jfaasm.runtime.snapshot.SnapshotStore;
+import io.jfaasm.runtime.state.GlobalTier;
 import io.jfaasm.runtime.wasm.CodeCache;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.WasmEngine;
@@ -25,6 +28,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -52,28 +56,35 @@ public final class FaasletHost implements AutoCloseable {
      * @param maxIdlePerFunction restored Faaslets kept ready per function and memory limit
      * @param idleTimeout how long an idle Faaslet is kept before its memory is given back
      * @param initLimits limits of a function's initialisation (constructors, zygote)
+     * @param snapshotTier where snapshots are shared with other hosts, or null to keep them local
      */
     public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
-            boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits) {
+            boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
+            GlobalTier snapshotTier) {
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
-                    FunctionLimits.DEFAULTS);
+                    FunctionLimits.DEFAULTS, null);
         }
 
         public Config withCodeCacheDir(Path dir) {
             return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
-                    idleTimeout, initLimits);
+                    idleTimeout, initLimits, snapshotTier);
         }
 
         public Config withSnapshots(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
-                    idleTimeout, initLimits);
+                    idleTimeout, initLimits, snapshotTier);
         }
 
         public Config withIdle(int maxIdle, Duration timeout) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
-                    timeout, initLimits);
+                    timeout, initLimits, snapshotTier);
+        }
+
+        public Config withSnapshotTier(GlobalTier tier) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, tier);
         }
     }
 
@@ -98,9 +109,12 @@ public final class FaasletHost implements AutoCloseable {
     private final ScheduledThreadPoolExecutor watchdog;
     private final Map<CompiledModule, Function> functions = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong initialisations = new AtomicLong();
+    private final SnapshotStore snapshotStore;
 
     private FaasletHost(Config config) {
         this.config = config;
+        this.snapshotStore = config.snapshotTier() == null ? null : new SnapshotStore(config.snapshotTier());
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
                 config.maxModuleBytes());
@@ -231,12 +245,26 @@ public final class FaasletHost implements AutoCloseable {
     /** The loaded function, initialising it on first use (on this call thread, under its deadline). */
     private Function function(CompiledModule module, BooleanSupplier timedOut) {
         return functions.computeIfAbsent(module, m -> {
+            Snapshot shared = snapshotStore == null ? null : snapshotStore.find(m.sha256());
+            if (shared != null) {
+                return new Function(new ProtoFaaslet(m, shared, 0), null);
+            }
             try {
-                return new Function(ProtoFaaslet.capture(m, config.initLimits(), timedOut), null);
+                initialisations.incrementAndGet();
+                ProtoFaaslet proto = ProtoFaaslet.capture(m, config.initLimits(), timedOut);
+                if (snapshotStore != null) {
+                    snapshotStore.save(proto.snapshot());
+                }
+                return new Function(proto, null);
             } catch (InitialisationException e) {
                 return new Function(null, e.failure());
             }
         });
+    }
+
+    /** How many times this host ran a function's initialisation (not restored from a shared snapshot). */
+    public long initialisations() {
+        return initialisations.get();
     }
 
     private <T> T onCallThread(java.util.function.Supplier<T> task) {
