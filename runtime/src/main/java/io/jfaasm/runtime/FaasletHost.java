@@ -11,6 +11,8 @@ import io.jfaasm.runtime.snapshot.ProtoFaaslet;
 import io.jfaasm.runtime.snapshot.Snapshot;
 import io.jfaasm.runtime.snapshot.SnapshotStore;
 import io.jfaasm.runtime.state.GlobalTier;
+import io.jfaasm.runtime.state.InMemoryGlobalTier;
+import io.jfaasm.runtime.state.LocalTier;
 import io.jfaasm.runtime.wasm.CodeCache;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.WasmEngine;
@@ -57,34 +59,41 @@ public final class FaasletHost implements AutoCloseable {
      * @param idleTimeout how long an idle Faaslet is kept before its memory is given back
      * @param initLimits limits of a function's initialisation (constructors, zygote)
      * @param snapshotTier where snapshots are shared with other hosts, or null to keep them local
+     * @param stateTier the global tier of state, or null for an in-process one (a single host)
      */
     public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
             boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
-            GlobalTier snapshotTier) {
+            GlobalTier snapshotTier, GlobalTier stateTier) {
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
-                    FunctionLimits.DEFAULTS, null);
+                    FunctionLimits.DEFAULTS, null, null);
         }
 
         public Config withCodeCacheDir(Path dir) {
             return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier);
         }
 
         public Config withSnapshots(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier);
         }
 
         public Config withIdle(int maxIdle, Duration timeout) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
-                    timeout, initLimits, snapshotTier);
+                    timeout, initLimits, snapshotTier, stateTier);
         }
 
         public Config withSnapshotTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, tier);
+                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier);
+        }
+
+        /** The global tier of state; without one the host keeps state in process (one host). */
+        public Config withStateTier(GlobalTier tier) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier);
         }
     }
 
@@ -111,10 +120,12 @@ public final class FaasletHost implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong initialisations = new AtomicLong();
     private final SnapshotStore snapshotStore;
+    private final LocalTier state;
 
     private FaasletHost(Config config) {
         this.config = config;
         this.snapshotStore = config.snapshotTier() == null ? null : new SnapshotStore(config.snapshotTier());
+        this.state = new LocalTier(config.stateTier() == null ? new InMemoryGlobalTier() : config.stateTier());
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
                 config.maxModuleBytes());
@@ -202,11 +213,11 @@ public final class FaasletHost implements AutoCloseable {
         CallResult r = withDeadline(limits.timeout(), deadline -> {
             try {
                 if (!config.snapshots()) {
-                    return Faaslet.callFresh(module, limits, request, deadline::expired);
+                    return Faaslet.callFresh(module, limits, request, state, deadline::expired);
                 }
                 pool[0] = pool(module, limits, deadline::expired);
                 faaslet[0] = pool[0].acquire();
-                return faaslet[0].call(request, limits, deadline::expired);
+                return faaslet[0].call(request, limits, state, deadline::expired);
             } catch (InitialisationException e) {
                 return new CallResult(-1, new byte[0], new byte[0], new byte[0], e.failure(),
                         System.nanoTime() - start);
@@ -294,6 +305,11 @@ public final class FaasletHost implements AutoCloseable {
                 .mapToInt(f -> f.pools.values().stream().mapToInt(FaasletPool::idleCount).sum()).sum();
     }
 
+    /** This host's local tier of state (and through it, the global tier). */
+    public LocalTier state() {
+        return state;
+    }
+
     /** Calls running now. */
     public int callsInFlight() {
         return inFlight.get();
@@ -311,6 +327,7 @@ public final class FaasletHost implements AutoCloseable {
         for (CompiledModule m : functions.keySet()) {
             unload(m);
         }
+        state.close();
     }
 
     private static CallResult failed(Failure.Kind kind, String message) {

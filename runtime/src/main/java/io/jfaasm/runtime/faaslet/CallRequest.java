@@ -16,10 +16,13 @@ import java.util.Map;
  * @param index the call's index in a chain ({@code __faasm_get_idx}), 0 at the top
  * @param stdoutSink receives the guest's stdout as it writes, or null
  * @param stderrSink receives the guest's stderr as it writes, or null
+ * @param user the user (tenant) the call runs for: it names only this user's state keys
  */
 public record CallRequest(byte[] input, List<String> args, Map<String, String> env,
         List<Mount> mounts, Map<String, Boolean> confFlags, int index,
-        OutputStream stdoutSink, OutputStream stderrSink) {
+        OutputStream stdoutSink, OutputStream stderrSink, String user) {
+    public static final String DEFAULT_USER = "default";
+
 
     public CallRequest {
         input = input == null ? new byte[0] : input;
@@ -27,30 +30,36 @@ public record CallRequest(byte[] input, List<String> args, Map<String, String> e
         env = Map.copyOf(env);
         mounts = List.copyOf(mounts);
         confFlags = Map.copyOf(confFlags);
+        user = user == null ? DEFAULT_USER : user;
     }
 
     /** A call with this input and nothing else. */
     public static CallRequest of(byte[] input) {
-        return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null);
+        return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null,
+                DEFAULT_USER);
     }
 
     public CallRequest withArgs(List<String> a) {
-        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink);
+        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user);
     }
 
     public CallRequest withEnv(Map<String, String> e) {
-        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink);
+        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user);
     }
 
     public CallRequest withMounts(List<Mount> m) {
-        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink);
+        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user);
     }
 
     public CallRequest withConfFlags(Map<String, Boolean> flags) {
-        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink);
+        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user);
+    }
+
+    public CallRequest withUser(String u) {
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, u);
     }
 
     public CallRequest withSinks(OutputStream stdout, OutputStream stderr) {
-        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr);
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user);
     }
 }

@@ -21,6 +21,9 @@ import io.jfaasm.runtime.host.WasiImports;
 import io.jfaasm.runtime.memory.LinearMemory;
 import io.jfaasm.runtime.memory.MemoryLimitException;
 import io.jfaasm.runtime.snapshot.Snapshot;
+import io.jfaasm.runtime.state.LocalTier;
+import io.jfaasm.runtime.state.StateException;
+import io.jfaasm.runtime.state.StateSession;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.EntryPoint;
 import java.util.ArrayList;
@@ -44,7 +47,17 @@ public final class Faaslet implements AutoCloseable {
 
     /** What the host interface acts on during one call. */
     private record Binding(CallContext context, WasiPreview1 wasi, HostFunction[] wasiFunctions,
-            OutputCapture stdout, OutputCapture stderr) {}
+            OutputCapture stdout, OutputCapture stderr) {
+        void close() {
+            try {
+                if (context.state() != null) {
+                    context.state().close();
+                }
+            } finally {
+                wasi.close();
+            }
+        }
+    }
 
     private final CompiledModule module;
     private final Instance instance;
@@ -114,10 +127,12 @@ public final class Faaslet implements AutoCloseable {
         return binding;
     }
 
-    /** Binds a call to this Faaslet: its input, WASI and output captures. */
-    void bind(CallRequest request, FunctionLimits limits) {
+    /** Binds a call to this Faaslet: its input, state session, WASI and output captures. */
+    private void bind(CallRequest request, FunctionLimits limits, LocalTier state) {
+        StateSession session = state == null ? null
+                : new StateSession(request.user(), state, limits.timeout().plusSeconds(1));
         CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
-                limits.maxOutputBytes());
+                limits.maxOutputBytes(), session);
         OutputCapture stdout = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
         OutputCapture stderr = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
         WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
@@ -126,8 +141,9 @@ public final class Faaslet implements AutoCloseable {
 
     private void unbind() {
         if (binding != null) {
-            binding.wasi().close();
+            Binding b = binding;
             binding = null;
+            b.close();
         }
     }
 
@@ -135,11 +151,13 @@ public final class Faaslet implements AutoCloseable {
      * Runs one call in this Faaslet. Never throws for anything the guest does: every trap, limit and
      * misuse becomes a failed {@link CallResult}.
      *
+     * @param state the host's local state tier, or null for a call without state
      * @param timedOut tells whether an interruption of this thread was the call's deadline
      */
-    public CallResult call(CallRequest request, FunctionLimits limits, BooleanSupplier timedOut) {
+    public CallResult call(CallRequest request, FunctionLimits limits, LocalTier state,
+            BooleanSupplier timedOut) {
         long start = System.nanoTime();
-        bind(request, limits);
+        bind(request, limits, state);
         Binding b = binding;
         int rc = -1;
         Failure failure = null;
@@ -160,7 +178,7 @@ public final class Faaslet implements AutoCloseable {
 
     /** Runs an exported function with no parameters during initialisation (the zygote). */
     public long[] initialise(String export, CallRequest request, FunctionLimits limits) {
-        bind(request, limits);
+        bind(request, limits, null);
         try {
             return instance.export(export).apply();
         } finally {
@@ -203,7 +221,7 @@ public final class Faaslet implements AutoCloseable {
 
     /** Creates a fresh Faaslet, runs one call in it and closes it. */
     public static CallResult callFresh(CompiledModule module, FunctionLimits limits, CallRequest request,
-            BooleanSupplier timedOut) {
+            LocalTier state, BooleanSupplier timedOut) {
         long start = System.nanoTime();
         Faaslet faaslet;
         try {
@@ -213,7 +231,7 @@ public final class Faaslet implements AutoCloseable {
             return failedToStart(t, limits, start);
         }
         try (faaslet) {
-            return faaslet.call(request, limits, timedOut);
+            return faaslet.call(request, limits, state, timedOut);
         }
     }
 
@@ -251,6 +269,7 @@ public final class Faaslet implements AutoCloseable {
             case ChicoryInterruptedException e -> new Failure(Failure.Kind.CANCELLED,
                     "the call was interrupted");
             case HostCallException e -> new Failure(Failure.Kind.HOST_CALL, e.getMessage());
+            case StateException e -> new Failure(Failure.Kind.HOST_CALL, e.getMessage());
             case MemoryLimitException e -> new Failure(Failure.Kind.MEMORY_LIMIT, e.getMessage());
             case StackOverflowError e -> stackOverflow();
             case ChicoryException e when isStackExhausted(e) -> stackOverflow();

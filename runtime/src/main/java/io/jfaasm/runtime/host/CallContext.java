@@ -1,5 +1,6 @@
 package io.jfaasm.runtime.host;
 
+import io.jfaasm.runtime.state.StateSession;
 import java.util.Map;
 
 /**
@@ -11,13 +12,21 @@ public final class CallContext {
     private final int index;
     private final Map<String, Boolean> confFlags;
     private final int maxOutputBytes;
+    private final StateSession state;
     private byte[] output = new byte[0];
 
-    public CallContext(byte[] input, int index, Map<String, Boolean> confFlags, int maxOutputBytes) {
+    public CallContext(byte[] input, int index, Map<String, Boolean> confFlags, int maxOutputBytes,
+            StateSession state) {
         this.input = input;
         this.index = index;
         this.confFlags = Map.copyOf(confFlags);
         this.maxOutputBytes = maxOutputBytes;
+        this.state = state;
+    }
+
+    /** The call's state session, or null when the host has no state tier. */
+    public StateSession state() {
+        return state;
     }
 
     public byte[] input() {

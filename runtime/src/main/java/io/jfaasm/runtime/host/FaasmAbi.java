@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The Faasm host interface under import module {@code env}: names and signatures of Faasm's C ABI
- * (see sdk/include/faasm/faasm.h). The call half works; chaining and state link, so functions using
- * them load, and fail with a clear message when called until those parts of the host land.
+ * (see sdk/include/faasm/faasm.h). The call and state halves work; chaining links, so functions
+ * using it load, and fails with a clear message when called until the scheduler lands.
  */
 public final class FaasmAbi {
     public static final String MODULE = "env";
@@ -49,27 +49,25 @@ public final class FaasmAbi {
         notYet("__faasm_await_call", sig(1, true), "chaining");
         notYet("__faasm_await_call_output", sig(3, true), "chaining");
 
-        // -- state: links now, served by the state tier when it lands
-        notYet("__faasm_read_state", sig(3, true), "state");
-        notYet("__faasm_read_state_ptr", sig(2, true), "state");
-        notYet("__faasm_read_state_offset", sig(5, false), "state");
-        notYet("__faasm_read_state_offset_ptr", sig(4, true), "state");
-        notYet("__faasm_write_state", sig(3, false), "state");
-        notYet("__faasm_write_state_offset", sig(5, false), "state");
-        notYet("__faasm_append_state", sig(3, false), "state");
-        notYet("__faasm_read_appended_state", sig(4, false), "state");
-        notYet("__faasm_clear_appended_state", sig(1, false), "state");
-        notYet("__faasm_flag_state_dirty", sig(2, false), "state");
-        notYet("__faasm_flag_state_offset_dirty", sig(4, false), "state");
-        notYet("__faasm_push_state", sig(1, false), "state");
-        notYet("__faasm_push_state_partial", sig(1, false), "state");
-        notYet("__faasm_pull_state", sig(2, false), "state");
-        notYet("__faasm_lock_state_read", sig(1, false), "state");
-        notYet("__faasm_unlock_state_read", sig(1, false), "state");
-        notYet("__faasm_lock_state_write", sig(1, false), "state");
-        notYet("__faasm_unlock_state_write", sig(1, false), "state");
-        notYet("__faasm_lock_state_global", sig(1, false), "state");
-        notYet("__faasm_unlock_state_global", sig(1, false), "state");
+        // -- state: shared regions, the local and global tiers
+        define("__faasm_read_state", sig(3, true), StateCalls::readState);
+        define("__faasm_read_state_ptr", sig(2, true), StateCalls::readStatePtr);
+        define("__faasm_read_state_offset", sig(5, false), StateCalls::readStateOffset);
+        define("__faasm_read_state_offset_ptr", sig(4, true), StateCalls::readStateOffsetPtr);
+        define("__faasm_write_state", sig(3, false), StateCalls::writeState);
+        define("__faasm_write_state_offset", sig(5, false), StateCalls::writeStateOffset);
+        define("__faasm_append_state", sig(3, false), StateCalls::appendState);
+        define("__faasm_read_appended_state", sig(4, false), StateCalls::readAppendedState);
+        define("__faasm_clear_appended_state", sig(1, false), StateCalls::clearAppendedState);
+        define("__faasm_flag_state_dirty", sig(2, false), StateCalls::flagStateDirty);
+        define("__faasm_flag_state_offset_dirty", sig(4, false), StateCalls::flagStateOffsetDirty);
+        define("__faasm_push_state", sig(1, false), (c, m, a) -> StateCalls.pushState(c, m, a, false));
+        define("__faasm_push_state_partial", sig(1, false), (c, m, a) -> StateCalls.pushState(c, m, a, true));
+        define("__faasm_pull_state", sig(2, false), StateCalls::pullState);
+        for (String kind : new String[] {"read", "write", "global"}) {
+            define("__faasm_lock_state_" + kind, sig(1, false), (c, m, a) -> StateCalls.lock(c, m, a, kind, true));
+            define("__faasm_unlock_state_" + kind, sig(1, false), (c, m, a) -> StateCalls.lock(c, m, a, kind, false));
+        }
     }
 
     private FaasmAbi() {}

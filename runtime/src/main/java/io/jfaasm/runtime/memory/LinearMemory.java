@@ -114,6 +114,26 @@ public final class LinearMemory implements Memory, AutoCloseable {
         view = MemorySegment.ofAddress(base).reinterpret(image.sizeInBytes());
     }
 
+    /**
+     * Grows the memory by the file's pages and maps the file over them, shared: the guest sees the
+     * file's bytes at the returned wasm address and its writes land in the file. The pages are
+     * past everything the guest's allocator owns, which only ever grows the memory itself.
+     *
+     * @throws MemoryLimitException when the file does not fit under the memory limit
+     */
+    public int mapShared(SharedFile file) {
+        int filePages = file.pages();
+        int at = pages;
+        if ((long) at + filePages > maximumPages) {
+            throw new MemoryLimitException("mapping a state value of " + file.sizeInBytes()
+                    + " bytes needs " + filePages + " more pages of memory but only "
+                    + (maximumPages - at) + " remain under the limit of " + maximumPages + " pages");
+        }
+        file.mapInto(base + (long) at * PAGE_SIZE, file.sizeInBytes());
+        grow(filePages);
+        return at * PAGE_SIZE;
+    }
+
     private void mapImage(MemoryImage image) {
         if (image.pages() > 0) {
             Syscalls.mmap(base, image.sizeInBytes(), Syscalls.PROT_READ | Syscalls.PROT_WRITE,

@@ -53,6 +53,20 @@ public final class WasmEngine {
 
     /** Validates and compiles; the result instantiates any number of Faaslets. */
     public CompiledModule load(byte[] bytes) {
+        try {
+            return checkAndCompile(bytes);
+        } catch (InvalidModuleException e) {
+            throw e;
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            // Chicory's validator let something through that its compiler cannot take: a bad module
+            // all the same, never a fault of the host.
+            LOG.debug("module refused after parsing", e);
+            throw new InvalidModuleException(ModuleProblem.INVALID, "invalid module: it passed"
+                    + " validation but could not be compiled (" + e + ")", e);
+        }
+    }
+
+    private CompiledModule checkAndCompile(byte[] bytes) {
         long start = System.nanoTime();
         checkHeader(bytes);
         WasmModule module = parse(bytes);
@@ -231,6 +245,11 @@ public final class WasmEngine {
             Export e = module.exportSection().getExport(i);
             if (e.name().equals(name) && e.exportType() == ExternalType.FUNCTION) {
                 int index = (int) e.index();
+                if (index < 0 || index >= module.importSection().count(ExternalType.FUNCTION)
+                        + module.functionSection().functionCount()) {
+                    throw new InvalidModuleException(ModuleProblem.INVALID, "invalid module: export "
+                            + name + " names function " + index + ", which does not exist");
+                }
                 int imported = 0;
                 for (int k = 0; k < module.importSection().importCount(); k++) {
                     if (module.importSection().getImport(k) instanceof FunctionImport fi) {

@@ -84,7 +84,7 @@ class ProtoFaasletTest {
         Snapshot snapshot = host.proto(m).snapshot();
         try (Faaslet f = host.proto(m).restore(FunctionLimits.DEFAULTS)) {
             assertEqualsSnapshot(f, snapshot);
-            assertThat(f.call(CallRequest.of(new byte[0]), FunctionLimits.DEFAULTS, () -> false).failure()).isNull();
+            assertThat(f.call(CallRequest.of(new byte[0]), FunctionLimits.DEFAULTS, null, () -> false).failure()).isNull();
             f.reset(snapshot);
             assertEqualsSnapshot(f, snapshot);
         }

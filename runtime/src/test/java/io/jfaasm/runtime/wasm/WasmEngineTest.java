@@ -272,7 +272,9 @@ class WasmEngineTest {
 
     private static final Map<String, EntryPoint> REACTORS = Map.of(
             "faasm_main", EntryPoint.FAASM_MAIN,
-            "noop_faasm", EntryPoint.FAASM_MAIN);
+            "noop_faasm", EntryPoint.FAASM_MAIN,
+            "secret", EntryPoint.FAASM_MAIN,
+            "zygote", EntryPoint.FAASM_MAIN);
 
     static Stream<Path> examples() {
         return TestModules.exampleFiles().stream();
