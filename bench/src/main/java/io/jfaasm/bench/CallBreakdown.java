@@ -76,7 +76,7 @@ public final class CallBreakdown {
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < calls; i++) {
                 long s = System.nanoTime();
-                Faaslet.callFresh(module, limits, request, () -> false);
+                Faaslet.callFresh(module, limits, request, null, () -> false);
                 whole[i] = System.nanoTime() - s;
             }
         }
@@ -104,7 +104,7 @@ public final class CallBreakdown {
         for (int i = 0; i < calls; i++) {
             long t0 = System.nanoTime();
             CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
-                    limits.maxOutputBytes());
+                    limits.maxOutputBytes(), null);
             OutputCapture out = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
             OutputCapture err = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
             WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), out, err);

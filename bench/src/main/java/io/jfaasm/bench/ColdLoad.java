@@ -30,7 +30,7 @@ public final class ColdLoad {
         long t0 = System.nanoTime();
         CompiledModule m = new WasmEngine(cache, Wasm.MAX_MODULE_BYTES).load(bytes);
         long t1 = System.nanoTime();
-        CallResult r = Faaslet.callFresh(m, FunctionLimits.DEFAULTS, CallRequest.of("cold".getBytes()), () -> false);
+        CallResult r = Faaslet.callFresh(m, FunctionLimits.DEFAULTS, CallRequest.of("cold".getBytes()), null, () -> false);
         long t2 = System.nanoTime();
         System.out.printf("%s (%d bytes): %s in %.1f ms, then first call in %.1f ms (%s)%n", name,
                 bytes.length, m.fromCache() ? "code cache load" : "compile", (t1 - t0) / 1e6,

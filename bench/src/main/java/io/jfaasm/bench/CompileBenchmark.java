@@ -78,7 +78,7 @@ public class CompileBenchmark {
         if (first.fromCache()) {
             throw new IllegalStateException("a new cache directory already had " + module);
         }
-        check(Faaslet.callFresh(first, FunctionLimits.DEFAULTS, REQUEST, () -> false));
+        check(Faaslet.callFresh(first, FunctionLimits.DEFAULTS, REQUEST, null, () -> false));
     }
 
     @TearDown
@@ -123,11 +123,11 @@ public class CompileBenchmark {
 
     @Benchmark
     public CallResult compileThenCall() {
-        return check(Faaslet.callFresh(compile(), FunctionLimits.DEFAULTS, REQUEST, () -> false));
+        return check(Faaslet.callFresh(compile(), FunctionLimits.DEFAULTS, REQUEST, null, () -> false));
     }
 
     @Benchmark
     public CallResult cacheLoadThenCall() {
-        return check(Faaslet.callFresh(loadFromCache(), FunctionLimits.DEFAULTS, REQUEST, () -> false));
+        return check(Faaslet.callFresh(loadFromCache(), FunctionLimits.DEFAULTS, REQUEST, null, () -> false));
     }
 }

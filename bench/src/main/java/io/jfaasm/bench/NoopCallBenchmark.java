@@ -71,7 +71,7 @@ public class NoopCallBenchmark {
     }
 
     private static CallResult direct(Host s) {
-        return check(Faaslet.callFresh(s.compiled, LIMITS, REQUEST, () -> false));
+        return check(Faaslet.callFresh(s.compiled, LIMITS, REQUEST, null, () -> false));
     }
 
     private static CallResult viaHost(Host s) {
