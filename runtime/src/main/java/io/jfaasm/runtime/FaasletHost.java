@@ -13,6 +13,7 @@ import io.jfaasm.runtime.snapshot.SnapshotStore;
 import io.jfaasm.runtime.state.GlobalTier;
 import io.jfaasm.runtime.state.InMemoryGlobalTier;
 import io.jfaasm.runtime.state.LocalTier;
+import io.jfaasm.runtime.state.StateApi;
 import io.jfaasm.runtime.wasm.CodeCache;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.WasmEngine;
@@ -308,6 +309,11 @@ public final class FaasletHost implements AutoCloseable {
     /** This host's local tier of state (and through it, the global tier). */
     public LocalTier state() {
         return state;
+    }
+
+    /** State by user and key, from Java. */
+    public StateApi stateApi() {
+        return new StateApi(state);
     }
 
     /** Calls running now. */

@@ -209,6 +209,21 @@ public class StateAbiTest {
     }
 
     @Test
+    void theJavaApiSeesWhatFunctionsPushAndFunctionsSeeWhatItSets() {
+        var api = host.stateApi();
+        call("shared_put", "push:from wasm");
+        assertThat(new String(api.get(user("alice"), "shared"), StandardCharsets.UTF_8)).isEqualTo("from wasm");
+        assertThat(call("shared_get", "").outputText()).isEqualTo("from wasm");
+        api.set(user("alice"), "shared", "from java".getBytes(StandardCharsets.UTF_8));
+        assertThat(call("shared_get", "").outputText()).as("set marks the local copy stale").isEqualTo("from java");
+        assertThat(api.keys(user("alice"))).contains("shared");
+        assertThat(api.keys(user("bob"))).doesNotContain("shared");
+        assertThat(api.delete(user("alice"), "shared")).isTrue();
+        assertThat(api.get(user("alice"), "shared")).isNull();
+        assertThat(call("shared_get", "").failure().message()).contains("no state value shared");
+    }
+
+    @Test
     void sgdWorkersUpdateSharedWeightsInPlace() throws Exception {
         CompiledModule sgd = host.load(Examples.bytes("sgd_step"));
         List<CompletableFuture<CallResult>> workers = new ArrayList<>();
