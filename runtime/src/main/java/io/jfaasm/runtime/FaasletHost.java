@@ -217,11 +217,11 @@ public final class FaasletHost implements AutoCloseable {
                     return Faaslet.callFresh(module, limits, request, state, deadline::expired);
                 }
                 pool[0] = pool(module, limits, deadline::expired);
-                faaslet[0] = pool[0].acquire();
-                return faaslet[0].call(request, limits, state, deadline::expired);
+                FaasletPool.Lease lease = pool[0].acquire();
+                faaslet[0] = lease.faaslet();
+                return faaslet[0].call(request, limits, state, deadline::expired).startedAs(lease.kind());
             } catch (InitialisationException e) {
-                return new CallResult(-1, new byte[0], new byte[0], new byte[0], e.failure(),
-                        System.nanoTime() - start);
+                return CallResult.notStarted(e.failure(), System.nanoTime() - start);
             } catch (Throwable t) {
                 return Faaslet.failedToStart(t, limits, start);
             }
@@ -337,7 +337,7 @@ public final class FaasletHost implements AutoCloseable {
     }
 
     private static CallResult failed(Failure.Kind kind, String message) {
-        return new CallResult(-1, new byte[0], new byte[0], new byte[0], new Failure(kind, message), 0);
+        return CallResult.notStarted(new Failure(kind, message), 0);
     }
 
     private static ThreadFactory threads(String name, long stackBytes) {

@@ -17,10 +17,14 @@ import java.util.Map;
  * @param stdoutSink receives the guest's stdout as it writes, or null
  * @param stderrSink receives the guest's stderr as it writes, or null
  * @param user the user (tenant) the call runs for: it names only this user's state keys
+ * @param entryTableIndex a function pointer (table index) to enter instead of the entry point, as
+ *     {@code __faasm_chain_ptr} asks; -1 for the entry point
+ * @param chaining how the call chains others, or null where it cannot
  */
 public record CallRequest(byte[] input, List<String> args, Map<String, String> env,
         List<Mount> mounts, Map<String, Boolean> confFlags, int index,
-        OutputStream stdoutSink, OutputStream stderrSink, String user) {
+        OutputStream stdoutSink, OutputStream stderrSink, String user, int entryTableIndex,
+        Chaining chaining) {
     public static final String DEFAULT_USER = "default";
 
 
@@ -36,30 +40,42 @@ public record CallRequest(byte[] input, List<String> args, Map<String, String> e
     /** A call with this input and nothing else. */
     public static CallRequest of(byte[] input) {
         return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null,
-                DEFAULT_USER);
+                DEFAULT_USER, -1, null);
     }
 
     public CallRequest withArgs(List<String> a) {
-        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user);
+        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
     }
 
     public CallRequest withEnv(Map<String, String> e) {
-        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user);
+        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
     }
 
     public CallRequest withMounts(List<Mount> m) {
-        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user);
+        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
     }
 
     public CallRequest withConfFlags(Map<String, Boolean> flags) {
-        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user);
+        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
+    }
+
+    /** A chained call: its chain index, the function pointer to enter (or -1), and its chaining. */
+    public CallRequest asChained(int chainIndex, int tableIndex, Chaining c) {
+        return new CallRequest(input, args, env, mounts, confFlags, chainIndex, stdoutSink, stderrSink,
+                user, tableIndex, c);
+    }
+
+    public CallRequest withChaining(Chaining c) {
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
+                entryTableIndex, c);
     }
 
     public CallRequest withUser(String u) {
-        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, u);
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, u,
+                entryTableIndex, chaining);
     }
 
     public CallRequest withSinks(OutputStream stdout, OutputStream stderr) {
-        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user);
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining);
     }
 }

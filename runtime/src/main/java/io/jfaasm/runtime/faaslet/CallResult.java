@@ -11,9 +11,30 @@ import java.nio.charset.StandardCharsets;
  * @param stderr what it wrote to stderr (up to the log limit)
  * @param failure why it did not complete, or null when it did
  * @param nanos wall time of the call, Faaslet creation included
+ * @param start how its Faaslet was obtained, or null when it never started
  */
 public record CallResult(int returnCode, byte[] output, byte[] stdout, byte[] stderr,
-        Failure failure, long nanos) {
+        Failure failure, long nanos, StartKind start) {
+
+    /** How a call's Faaslet came to be. */
+    public enum StartKind {
+        /** A new instance, initialised from the module (no snapshot). */
+        FRESH,
+        /** Restored from the function's Proto-Faaslet snapshot. */
+        RESTORED,
+        /** An idle Faaslet of the warm pool, reset after an earlier call. */
+        WARM
+    }
+
+    /** A call that failed before any Faaslet ran it. */
+    public static CallResult notStarted(Failure failure, long nanos) {
+        return new CallResult(-1, new byte[0], new byte[0], new byte[0], failure, nanos, null);
+    }
+
+    /** The same result, saying how its Faaslet was obtained. */
+    public CallResult startedAs(StartKind kind) {
+        return new CallResult(returnCode, output, stdout, stderr, failure, nanos, kind);
+    }
 
     /** Ran to completion and returned 0. */
     public boolean succeeded() {

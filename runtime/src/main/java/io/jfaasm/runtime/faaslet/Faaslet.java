@@ -132,7 +132,7 @@ public final class Faaslet implements AutoCloseable {
         StateSession session = state == null ? null
                 : new StateSession(request.user(), state, limits.timeout().plusSeconds(1));
         CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
-                limits.maxOutputBytes(), session);
+                limits.maxOutputBytes(), session, request.chaining());
         OutputCapture stdout = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
         OutputCapture stderr = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
         WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
@@ -162,7 +162,7 @@ public final class Faaslet implements AutoCloseable {
         int rc = -1;
         Failure failure = null;
         try {
-            rc = runEntry();
+            rc = runEntry(request.entryTableIndex());
         } catch (Throwable t) {
             failure = classify(t, memory, limits, timedOut);
             if (failure.kind() == Failure.Kind.INTERNAL) {
@@ -173,7 +173,7 @@ public final class Faaslet implements AutoCloseable {
             unbind();
         }
         return new CallResult(failure == null ? rc : -1, b.context().output(), b.stdout().bytes(),
-                b.stderr().bytes(), failure, System.nanoTime() - start);
+                b.stderr().bytes(), failure, System.nanoTime() - start, null);
     }
 
     /** Runs an exported function with no parameters during initialisation (the zygote). */
@@ -186,8 +186,11 @@ public final class Faaslet implements AutoCloseable {
         }
     }
 
-    private int runEntry() {
+    private int runEntry(int tableIndex) {
         try {
+            if (tableIndex >= 0) {
+                return callByTableIndex(tableIndex);
+            }
             if (module.entryPoint() == EntryPoint.FAASM_MAIN) {
                 if (module.hasInitialize() && !initialised) {
                     instance.export("_initialize").apply();
@@ -202,6 +205,24 @@ public final class Faaslet implements AutoCloseable {
         } catch (WasiExitException e) {
             return e.exitCode();
         }
+    }
+
+    /**
+     * Runs a function of this module by its index in table 0 (a C function pointer): the entry of
+     * a call chained with {@code __faasm_chain_ptr}. It must have the type {@code () -> i32}.
+     */
+    private int callByTableIndex(int tableIndex) {
+        if (instance.tableCount() == 0 || tableIndex >= instance.table(0).size()) {
+            throw new HostCallException("__faasm_chain_ptr: " + tableIndex + " is not a function pointer of this module");
+        }
+        int function = instance.table(0).requiredRef(tableIndex);
+        var type = instance.type(instance.functionType(function));
+        if (!type.params().isEmpty() || type.returns().size() != 1
+                || !type.returns().get(0).equals(com.dylibso.chicory.wasm.types.ValType.I32)) {
+            throw new HostCallException("__faasm_chain_ptr: the function at " + tableIndex + " has type "
+                    + type + ", not () -> (i32)");
+        }
+        return (int) instance.getMachine().call(function, new long[0])[0];
     }
 
     /** Puts memory, globals and tables back to the snapshot, ready for the next call. */
@@ -231,7 +252,7 @@ public final class Faaslet implements AutoCloseable {
             return failedToStart(t, limits, start);
         }
         try (faaslet) {
-            return faaslet.call(request, limits, state, timedOut);
+            return faaslet.call(request, limits, state, timedOut).startedAs(CallResult.StartKind.FRESH);
         }
     }
 
@@ -241,8 +262,7 @@ public final class Faaslet implements AutoCloseable {
         if (failure.kind() == Failure.Kind.INTERNAL) {
             LOG.error("host fault creating a Faaslet", t);
         }
-        return new CallResult(-1, new byte[0], new byte[0], new byte[0], failure,
-                System.nanoTime() - startNanos);
+        return CallResult.notStarted(failure, System.nanoTime() - startNanos);
     }
 
     private static void rethrowIfFatal(Throwable t) {

@@ -1,5 +1,6 @@
 package io.jfaasm.runtime.host;
 
+import io.jfaasm.runtime.faaslet.Chaining;
 import io.jfaasm.runtime.state.StateSession;
 import java.util.Map;
 
@@ -13,15 +14,22 @@ public final class CallContext {
     private final Map<String, Boolean> confFlags;
     private final int maxOutputBytes;
     private final StateSession state;
+    private final Chaining chaining;
     private byte[] output = new byte[0];
 
     public CallContext(byte[] input, int index, Map<String, Boolean> confFlags, int maxOutputBytes,
-            StateSession state) {
+            StateSession state, Chaining chaining) {
+        this.chaining = chaining;
         this.input = input;
         this.index = index;
         this.confFlags = Map.copyOf(confFlags);
         this.maxOutputBytes = maxOutputBytes;
         this.state = state;
+    }
+
+    /** How the call chains others, or null where it cannot (a call outside a scheduler). */
+    public Chaining chaining() {
+        return chaining;
     }
 
     /** The call's state session, or null when the host has no state tier. */

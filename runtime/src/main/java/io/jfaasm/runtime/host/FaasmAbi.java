@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.jfaasm.runtime.faaslet.Chaining;
 import io.jfaasm.runtime.memory.LinearMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * The Faasm host interface under import module {@code env}: names and signatures of Faasm's C ABI
- * (see sdk/include/faasm/faasm.h). The call and state halves work; chaining links, so functions
- * using it load, and fails with a clear message when called until the scheduler lands.
+ * (see sdk/include/faasm/faasm.h): the call itself, chaining (through the call's {@link Chaining},
+ * given by the scheduler) and state (through the call's state session).
  */
 public final class FaasmAbi {
     public static final String MODULE = "env";
@@ -44,10 +45,13 @@ public final class FaasmAbi {
                 (call, mem, a) -> ret(call.confFlag(readName(mem, (int) a[0], "flag")) ? 1 : 0));
 
         // -- chaining: links now, served by the scheduler when it lands
-        notYet("__faasm_chain_name", sig(3, true), "chaining");
-        notYet("__faasm_chain_ptr", sig(3, true), "chaining");
-        notYet("__faasm_await_call", sig(1, true), "chaining");
-        notYet("__faasm_await_call_output", sig(3, true), "chaining");
+        define("__faasm_chain_name", sig(3, true), (call, mem, a) -> ret(chaining(call, "__faasm_chain_name")
+                .chainName(readName(mem, (int) a[0], "function name"), inputOf(mem, a[1], a[2], "__faasm_chain_name"))));
+        define("__faasm_chain_ptr", sig(3, true), (call, mem, a) -> ret(chaining(call, "__faasm_chain_ptr")
+                .chainPointer((int) a[0], inputOf(mem, a[1], a[2], "__faasm_chain_ptr"))));
+        define("__faasm_await_call", sig(1, true),
+                (call, mem, a) -> ret(chaining(call, "__faasm_await_call").await((int) a[0])));
+        define("__faasm_await_call_output", sig(3, true), FaasmAbi::awaitCallOutput);
 
         // -- state: shared regions, the local and global tiers
         define("__faasm_read_state", sig(3, true), StateCalls::readState);
@@ -118,6 +122,32 @@ public final class FaasmAbi {
         return null;
     }
 
+    private static long[] awaitCallOutput(CallContext call, LinearMemory mem, long[] a) {
+        int buf = (int) a[1];
+        int len = (int) a[2];
+        checkLength(len, "__faasm_await_call_output");
+        byte[] out = chaining(call, "__faasm_await_call_output").awaitOutput((int) a[0]);
+        if (len == 0) {
+            return ret(out.length);
+        }
+        int n = Math.min(len, out.length);
+        mem.write(buf, out, 0, n);
+        return ret(n);
+    }
+
+    private static Chaining chaining(CallContext call, String function) {
+        if (call.chaining() == null) {
+            throw new HostCallException(function + ": this call cannot chain others (it runs outside"
+                    + " a scheduler, e.g. under jfaasm run)");
+        }
+        return call.chaining();
+    }
+
+    private static byte[] inputOf(LinearMemory mem, long ptr, long len, String function) {
+        checkLength((int) len, function);
+        return mem.readBytes((int) ptr, (int) len);
+    }
+
     // ---- helpers shared by the implementations ------------------------------------------------
 
     static void checkLength(int len, String function) {
@@ -156,10 +186,4 @@ public final class FaasmAbi {
         ENTRIES.put(name, new Entry(type, impl));
     }
 
-    private static void notYet(String name, FunctionType type, String part) {
-        define(name, type, (call, mem, a) -> {
-            throw new HostCallException(name + " is not available yet: JFaasm's " + part
-                    + " support has not landed in this build");
-        });
-    }
 }

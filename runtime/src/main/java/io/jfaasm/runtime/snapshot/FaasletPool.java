@@ -1,5 +1,6 @@
 package io.jfaasm.runtime.snapshot;
 
+import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import java.util.ArrayDeque;
@@ -29,15 +30,18 @@ public final class FaasletPool implements AutoCloseable {
         this.maxIdle = maxIdle;
     }
 
+    /** A Faaslet for one call, and whether it was idle (warm) or restored for it. */
+    public record Lease(Faaslet faaslet, CallResult.StartKind kind) {}
+
     /** An idle Faaslet, or a newly restored one when none is idle. */
-    public Faaslet acquire() {
+    public Lease acquire() {
         synchronized (this) {
             Idle ready = idle.pollFirst();
             if (ready != null) {
-                return ready.faaslet();
+                return new Lease(ready.faaslet(), CallResult.StartKind.WARM);
             }
         }
-        return proto.restore(limits);
+        return new Lease(proto.restore(limits), CallResult.StartKind.RESTORED);
     }
 
     /**
