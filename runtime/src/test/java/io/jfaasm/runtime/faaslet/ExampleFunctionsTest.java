@@ -126,11 +126,11 @@ class ExampleFunctionsTest {
     }
 
     @Test
-    void chainingImportsLinkButSayTheyAreNotAvailable() {
+    void chainingOutsideASchedulerSaysWhyItCannot() {
         assertThat(call("state_uses", "").succeeded()).as("state works").isTrue();
         CallResult r = call("state_uses", "chain_name");
         assertThat(r.failed()).isTrue();
         assertThat(r.failure().kind()).isEqualTo(Failure.Kind.HOST_CALL);
-        assertThat(r.failure().message()).contains("__faasm_chain_name", "not available yet");
+        assertThat(r.failure().message()).contains("__faasm_chain_name", "outside a scheduler");
     }
 }
