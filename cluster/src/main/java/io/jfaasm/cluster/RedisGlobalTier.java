@@ -1,6 +1,10 @@
 package io.jfaasm.cluster;
 
+import static io.jfaasm.runtime.state.TierArguments.checkRange;
+import static io.jfaasm.runtime.state.TierArguments.checkSize;
+
 import io.jfaasm.runtime.state.GlobalTier;
+import io.jfaasm.runtime.state.TierArguments;
 import io.jfaasm.runtime.state.GlobalTierException;
 import io.jfaasm.runtime.state.TierStats;
 import io.lettuce.core.AbstractRedisClient;
@@ -87,7 +91,7 @@ public final class RedisGlobalTier implements GlobalTier {
     public static final String DEFAULT_NAMESPACE = "jfaasm:";
     static final long DEFAULT_TIMEOUT_SECONDS = 10;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final long MAX_VALUE_SIZE = 512L * 1024 * 1024;
+    private static final long MAX_VALUE_SIZE = TierArguments.MAX_VALUE_SIZE;
     private static final byte[] EMPTY = new byte[0];
 
     /** KEYS[1] value; ARGV offset1, data1, offset2, data2, ... */
@@ -590,15 +594,7 @@ public final class RedisGlobalTier implements GlobalTier {
 
     /** Strict UTF-8: a key with a lone surrogate has no faithful encoding, so it is refused. */
     private static byte[] utf8(String key) {
-        Objects.requireNonNull(key, "key");
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("state key has a lone surrogate at " + i);
-            }
-        }
+        TierArguments.checkKey(key);
         return key.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -634,18 +630,5 @@ public final class RedisGlobalTier implements GlobalTier {
             throw new IllegalArgumentException("a namespace may not hold braces (Redis Cluster hash tags): " + namespace);
         }
         utf8(namespace);
-    }
-
-    private static void checkRange(long offset, int length) {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
-        }
-    }
-
-    private static void checkSize(long size) {
-        if (size > MAX_VALUE_SIZE) {
-            throw new IllegalArgumentException(
-                    "a state value may hold at most " + MAX_VALUE_SIZE + " bytes, not " + size);
-        }
     }
 }

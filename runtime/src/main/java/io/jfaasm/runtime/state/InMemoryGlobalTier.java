@@ -1,5 +1,9 @@
 package io.jfaasm.runtime.state;
 
+import static io.jfaasm.runtime.state.TierArguments.checkKey;
+import static io.jfaasm.runtime.state.TierArguments.checkRange;
+import static io.jfaasm.runtime.state.TierArguments.checkSize;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +43,7 @@ import java.util.function.LongSupplier;
 public final class InMemoryGlobalTier implements GlobalTier {
 
     /** The largest value, as in Redis: 512 MiB. */
-    public static final long MAX_VALUE_SIZE = 512L * 1024 * 1024;
+    public static final long MAX_VALUE_SIZE = TierArguments.MAX_VALUE_SIZE;
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -362,37 +366,6 @@ public final class InMemoryGlobalTier implements GlobalTier {
     private void checkOpen() {
         if (closed) {
             throw new GlobalTierException("the in-memory global tier is closed");
-        }
-    }
-
-    /** Keys must be valid Unicode (no lone surrogates), so every tier stores them the same way. */
-    static void checkKey(String key) {
-        Objects.requireNonNull(key, "key");
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-                throw new IllegalArgumentException("state key has a lone surrogate at " + i);
-            }
-            if (Character.isLowSurrogate(c)) {
-                throw new IllegalArgumentException("state key has a lone surrogate at " + i);
-            }
-        }
-    }
-
-    private static void checkRange(long offset, int length) {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
-        }
-    }
-
-    private static void checkSize(long size) {
-        if (size > MAX_VALUE_SIZE) {
-            throw new IllegalArgumentException(
-                    "a state value may hold at most " + MAX_VALUE_SIZE + " bytes, not " + size);
         }
     }
 
