@@ -34,11 +34,15 @@ public final class CallRecord {
         status = CallStatus.RUNNING;
     }
 
+    /** Records the result; {@link #publish} then wakes whoever waits for it. */
     void finished(CallResult r) {
         result = r;
         error = r.failure() == null ? null : r.failure().toString();
         finishedAt = Instant.now();
         status = r.failure() == null ? CallStatus.DONE : CallStatus.FAILED;
+    }
+
+    void publish() {
         done.complete(this);
     }
 

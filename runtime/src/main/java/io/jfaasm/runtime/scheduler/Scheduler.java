@@ -243,7 +243,11 @@ public final class Scheduler implements AutoCloseable {
                     .asChained(chainIndex, tableIndex, new CallChaining(record, d, permits));
             CallResult result = host.call(d.module, request, config.limits());
             record.finished(result);
-            listener.callFinished(record, result);
+            try {
+                listener.callFinished(record, result);
+            } finally {
+                record.publish(); // after the listener: whoever waits sees the call fully counted
+            }
         } catch (InterruptedException e) {
             record.failedBeforeRunning("the host stopped before the call ran");
         } catch (RuntimeException e) {
