@@ -31,7 +31,7 @@ final class StateCalls {
             }
             checkRange(mem, buf, len, "buffer");
             s.tier().ensurePulled(r, 0, r.size());
-            mem.write(buf, r.copyOut(0, len), 0, len);
+            r.copyTo(mem, 0, buf, len);
             return r.size();
         });
     }
@@ -57,7 +57,7 @@ final class StateCalls {
             checkSpan(r, off, len);
             checkRange(mem, buf, len, "buffer");
             s.tier().ensurePulled(r, off, len);
-            mem.write(buf, r.copyOut(off, len), 0, len);
+            r.copyTo(mem, off, buf, len);
             return null;
         });
     }

@@ -279,6 +279,12 @@ public final class LinearMemory implements Memory, AutoCloseable {
         return out;
     }
 
+    /** Copies bytes of a native segment (a state region) into guest memory, with no heap copy. */
+    public void copyFrom(MemorySegment source, long sourceOffset, int addr, int len) {
+        check(addr, len);
+        MemorySegment.copy(source, sourceOffset, view, addr, len);
+    }
+
     /** Copies guest bytes into a host array without an intermediate allocation. */
     public void read(int addr, byte[] dest, int destOffset, int len) {
         check(addr, len);

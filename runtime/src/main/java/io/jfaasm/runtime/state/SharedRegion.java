@@ -138,6 +138,11 @@ public final class SharedRegion implements AutoCloseable {
         return out;
     }
 
+    /** Copies {@code [offset, offset + n)} of the value into guest memory at {@code addr}. */
+    public synchronized void copyTo(io.jfaasm.runtime.memory.LinearMemory memory, long offset, int addr, int n) {
+        memory.copyFrom(bytes(), offset, addr, n);
+    }
+
     /** Copies {@code [offset, offset + n)} of the value out. */
     public synchronized byte[] copyOut(long offset, int n) {
         return bytes().asSlice(offset, n).toArray(ValueLayout.JAVA_BYTE);
