@@ -68,7 +68,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryGlobalTier.class);
 
     /** The largest value, as in Redis and {@link InMemoryGlobalTier}: 512 MiB. */
-    public static final long MAX_VALUE_SIZE = InMemoryGlobalTier.MAX_VALUE_SIZE;
+    public static final long MAX_VALUE_SIZE = TierArguments.MAX_VALUE_SIZE;
 
     private static final byte[] VALUE_MAGIC = "JFV1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LIST_MAGIC = "JFL1".getBytes(StandardCharsets.US_ASCII);
@@ -154,7 +154,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public byte[] get(String key) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         byte[] value = read(key, e -> e.valueSize < 0 ? null : readValue(e, 0, e.valueSize));
         stats.read(value == null ? 0 : value.length);
         return value;
@@ -162,7 +162,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public long size(String key) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         Long size = read(key, e -> e.valueSize < 0 ? null : e.valueSize);
         stats.call();
         return size == null ? -1 : size;
@@ -170,8 +170,8 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public byte[] getRange(String key, long offset, int length) {
-        InMemoryGlobalTier.checkKey(key);
-        checkRange(offset, length);
+        TierArguments.checkKey(key);
+        TierArguments.checkRange(offset, length);
         byte[] bytes = read(key, e -> {
             if (e.valueSize < 0 || offset >= e.valueSize) {
                 return EMPTY;
@@ -187,9 +187,9 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public void set(String key, byte[] value) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         Objects.requireNonNull(value, "value");
-        checkSize(value.length);
+        TierArguments.checkSize(value.length);
         byte[] copy = value.clone(); // the caller may change its array while we wait for the lock
         write(key, e -> {
             Path tmp = tempFile(e);
@@ -212,7 +212,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public void setRanges(String key, List<Chunk> chunks) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         Objects.requireNonNull(chunks, "chunks");
         long end = 0;
         long bytes = 0;
@@ -220,8 +220,8 @@ public final class DirectoryGlobalTier implements GlobalTier {
         for (Chunk c : chunks) {
             Objects.requireNonNull(c, "chunk");
             Objects.requireNonNull(c.data(), "chunk data");
-            checkRange(c.offset(), c.data().length);
-            checkSize(c.offset() + c.data().length);
+            TierArguments.checkRange(c.offset(), c.data().length);
+            TierArguments.checkSize(c.offset() + c.data().length);
             end = Math.max(end, c.offset() + c.data().length);
             bytes += c.data().length;
             copies.add(new Chunk(c.offset(), c.data().clone()));
@@ -269,7 +269,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public boolean delete(String key) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         checkOpen();
         boolean had = false;
         while (true) {
@@ -332,9 +332,9 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public void append(String key, byte[] element) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         Objects.requireNonNull(element, "element");
-        checkSize(element.length);
+        TierArguments.checkSize(element.length);
         byte[] copy = element.clone();
         write(key, e -> {
             Path file = listFile(e);
@@ -372,7 +372,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public List<byte[]> readAppended(String key, int count) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative: " + count);
         }
@@ -411,7 +411,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public void clearAppended(String key) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         checkOpen();
         Entry e = entries.get(key);
         if (e != null) {
@@ -443,7 +443,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public String tryLock(String key, Duration lease) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         Objects.requireNonNull(lease, "lease");
         if (lease.isNegative() || lease.isZero() || lease.toMillis() < 1) {
             throw new IllegalArgumentException("a lease must be at least 1 ms, not " + lease);
@@ -461,7 +461,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
 
     @Override
     public boolean unlock(String key, String token) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         Objects.requireNonNull(token, "token");
         checkOpen();
         boolean[] released = {false};
@@ -567,7 +567,7 @@ public final class DirectoryGlobalTier implements GlobalTier {
     }
 
     private Entry entryFor(String key, String name, Path f) {
-        InMemoryGlobalTier.checkKey(key);
+        TierArguments.checkKey(key);
         if (!fileName(key).equals(name)) {
             throw new IllegalStateException("its name does not match the key it holds");
         }
@@ -751,19 +751,6 @@ public final class DirectoryGlobalTier implements GlobalTier {
     private void checkOpen() {
         if (closed) {
             throw new GlobalTierException("the directory global tier " + dir + " is closed");
-        }
-    }
-
-    private static void checkRange(long offset, int length) {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
-        }
-    }
-
-    private static void checkSize(long size) {
-        if (size > MAX_VALUE_SIZE) {
-            throw new IllegalArgumentException(
-                    "a state value may hold at most " + MAX_VALUE_SIZE + " bytes, not " + size);
         }
     }
 }

@@ -7,7 +7,6 @@ import io.jfaasm.runtime.state.GlobalTier.Chunk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -79,7 +78,7 @@ class DirectoryGlobalTierTest extends GlobalTierContract {
             t.append(k, bytes(k));
         }
         try (Stream<Path> all = Files.walk(tmp)) {
-            for (Path p : all.toList()) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
                 assertThat(p.normalize()).startsWith(t.directory());
                 if (Files.isRegularFile(p)) {
                     assertThat(p.getParent()).isEqualTo(t.directory());
@@ -119,11 +118,11 @@ class DirectoryGlobalTierTest extends GlobalTierContract {
         t.set("k", bytes("v"));
         t.close();
         Path d = t.directory();
+        // a valid file under a name that is not its key's: not trusted
+        Files.copy(onlyFile(d, ".val"), d.resolve("kdeadbeef.val"));
         Files.writeString(d.resolve("k6b.123.tmp"), "half-written");
         Files.writeString(d.resolve("junk.val"), "not a state file");
         Files.writeString(d.resolve("README"), "hello");
-        // a valid file under a name that is not its key's: not trusted
-        Files.copy(onlyFile(d, ".val"), d.resolve("kdeadbeef.val"));
         DirectoryGlobalTier again = new DirectoryGlobalTier(d);
         tier = again;
         assertThat(again.keys("")).containsExactly("k");
@@ -176,7 +175,6 @@ class DirectoryGlobalTierTest extends GlobalTierContract {
         assertThat(names).doesNotHaveDuplicates();
         assertThat(names.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).distinct())
                 .as("no two keys differ only in case on disk").hasSize(names.size());
-        assertThat(new String("x".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo("x");
     }
 
     private static Path onlyFile(Path dir, String suffix) throws IOException {
