@@ -56,7 +56,10 @@ class ProtoFaasletTest {
         CompiledModule m = host.load(Examples.bytes("secret"));
         assertThat(call(m, "alice's secret").outputText()).isEmpty();
         for (int i = 0; i < 20; i++) {
-            assertThat(call(m, "bob " + i).outputText()).as("call %d", i).isEmpty();
+            String user = i % 2 == 0 ? "alice" : "bob"; // the same user and another one
+            CallResult r = host.call(m, CallRequest.of(("secret " + i).getBytes()).withUser(user),
+                    FunctionLimits.DEFAULTS);
+            assertThat(r.outputText()).as("call %d by %s", i, user).isEmpty();
         }
         // concurrently too: several Faaslets of the pool in use at once
         var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<CallResult>>();
