@@ -537,11 +537,12 @@ public final class DirectoryGlobalTier implements GlobalTier {
     }
 
     private void loadList(Path f, String name) throws IOException {
+        int count;
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             Entry e = entryFor(readHeader(ch, LIST_MAGIC, f), name, f);
             long size = ch.size();
             long at = e.headerBytes;
-            int count = 0;
+            count = 0;
             ByteBuffer len = ByteBuffer.allocate(4);
             while (at + 4 <= size) {
                 len.clear();
@@ -559,10 +560,9 @@ public final class DirectoryGlobalTier implements GlobalTier {
             }
             e.listCount = count;
             e.listFileBytes = count == 0 ? 0 : at;
-            if (count == 0) {
-                ch.close();
-                Files.deleteIfExists(f);
-            }
+        }
+        if (count == 0) {
+            Files.deleteIfExists(f); // an empty list is no list
         }
     }
 

@@ -13,7 +13,11 @@ import picocli.CommandLine.Command;
             "Functions are wasm32-wasi modules; each call runs in a Faaslet, an isolated wasm",
             "instance with its own memory and limits on memory and time."
         },
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class,
+            UploadCommand.class, InvokeCommand.class, StatusCommand.class, LogsCommand.class,
+            FunctionsCommand.class, StateCommand.class,
+            ServeCommand.class, KeysCommand.class,
+            CommandLine.HelpCommand.class})
 public final class JfaasmCommand {
 
     public static void main(String[] args) {

@@ -1,0 +1,606 @@
+package io.jfaasm.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.jfaasm.runtime.FaasletHost;
+import io.jfaasm.runtime.scheduler.CallRecord;
+import io.jfaasm.runtime.scheduler.CallStatus;
+import io.jfaasm.runtime.scheduler.FunctionId;
+import io.jfaasm.runtime.scheduler.FunctionInfo;
+import io.jfaasm.runtime.scheduler.QueueFullException;
+import io.jfaasm.runtime.scheduler.Scheduler;
+import io.jfaasm.runtime.scheduler.UnknownFunctionException;
+import io.jfaasm.runtime.snapshot.InitialisationException;
+import io.jfaasm.runtime.state.StateApi;
+import io.jfaasm.runtime.state.StateKey;
+import io.jfaasm.runtime.wasm.InvalidModuleException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of one host: routes, authorisation and errors. Every route, status code and field
+ * is documented in docs/http-api.md; keep the two in step.
+ */
+final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final String CALLER = "jfaasm.caller";
+    private static final String OCTETS = "application/octet-stream";
+    private static final String JSON = "application/json";
+    private static final int MAX_HEADER_VALUE = 1000;
+
+    private final ServerConfig config;
+    private final Scheduler scheduler;
+    private final FaasletHost host;
+    private final StateApi state;
+    private final ApiKeys keys;
+    private final ServerMetrics metrics;
+    private final boolean keysRequired;
+    private final Instant startedAt = Instant.now();
+    /** Uploads and deletes of one function one at a time, so the store and the host agree (striped). */
+    private final ReentrantLock[] functionLocks = new ReentrantLock[64];
+    private final AtomicInteger activeRequests = new AtomicInteger();
+    private volatile boolean draining;
+
+    HttpApi(ServerConfig config, Scheduler scheduler, FaasletHost host, ApiKeys keys, ServerMetrics metrics) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.host = host;
+        this.state = host.stateApi();
+        this.keys = keys;
+        this.metrics = metrics;
+        this.keysRequired = config.keysRequired();
+        for (int i = 0; i < functionLocks.length; i++) {
+            functionLocks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Registers every route, the authorisation step and the error mapping. */
+    void configure(JavalinConfig cfg) {
+        var r = cfg.routes;
+        r.before(this::authenticate);
+        r.after(ctx -> activeRequests.decrementAndGet());
+
+        r.put("/f/{user}/{function}", this::upload);
+        r.post("/f/{user}/{function}", this::invoke);
+        r.delete("/f/{user}/{function}", this::deleteFunction);
+        r.get("/f/{user}/{function}", this::describeFunction);
+        r.get("/f", this::listFunctions);
+
+        r.get("/calls/{id}", this::callStatus);
+        r.get("/calls/{id}/output", this::callOutput);
+        r.get("/calls/{id}/logs", this::callLogs);
+
+        r.get("/s/{user}", this::stateKeys);
+        r.get("/s/{user}/<key>", this::stateGet);
+        r.put("/s/{user}/<key>", this::stateSet);
+        r.delete("/s/{user}/<key>", this::stateDelete);
+
+        r.post("/keys/{user}", this::createKey);
+        r.get("/keys", this::listKeys);
+        r.delete("/keys/{user}", this::revokeKeys);
+
+        r.get("/health", this::health);
+        r.get("/metrics", this::metrics);
+
+        r.exception(Exception.class, this::onException);
+        // Javalin's own refusals (no route, a route without this method) in the API's shape
+        r.error(404, this::onJavalinError);
+        r.error(405, this::onJavalinError);
+    }
+
+    /** Stop taking new calls and uploads (503); what runs goes on. */
+    void drain() {
+        draining = true;
+    }
+
+    /** Requests being handled now. */
+    int activeRequests() {
+        return activeRequests.get();
+    }
+
+    // ---- authorisation ----
+
+    private void authenticate(Context ctx) {
+        activeRequests.incrementAndGet();
+        if (!keysRequired) {
+            ctx.attribute(CALLER, Caller.ADMIN);
+            return;
+        }
+        if (ctx.path().equals("/health")) {
+            return; // open: load balancers and probes carry no key
+        }
+        String auth = ctx.header("Authorization");
+        if (auth == null || auth.isBlank()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw ApiError.unauthorized("this server requires an API key: Authorization: Bearer KEY");
+        }
+        if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw ApiError.unauthorized("expected Authorization: Bearer KEY");
+        }
+        Caller caller = keys.authenticate(auth.substring(7).strip());
+        if (caller == null) {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            throw ApiError.unauthorized("unknown or revoked API key");
+        }
+        ctx.attribute(CALLER, caller);
+    }
+
+    private static Caller caller(Context ctx) {
+        Caller c = ctx.attribute(CALLER);
+        if (c == null) {
+            throw ApiError.unauthorized("this server requires an API key: Authorization: Bearer KEY");
+        }
+        return c;
+    }
+
+    // ---- functions ----
+
+    private void upload(Context ctx) {
+        FunctionId id = functionId(ctx);
+        caller(ctx).mayAct(id.user());
+        refuseWhileDraining();
+        byte[] wasm = Bodies.read(ctx, config.maxUploadBytes(), "module");
+        ReentrantLock lock = lockOf(id);
+        FunctionInfo info;
+        lock.lock();
+        try {
+            info = scheduler.upload(id, wasm);
+        } catch (InvalidModuleException | InitialisationException e) {
+            metrics.uploaded(false);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        metrics.uploaded(true);
+        ctx.status(201).header("Location", "/f/" + id.user() + "/" + id.name());
+        json(ctx, functionJson(info));
+    }
+
+    private void invoke(Context ctx) {
+        FunctionId id = functionId(ctx);
+        caller(ctx).mayAct(id.user());
+        boolean async = booleanParam(ctx, "async");
+        Duration timeout = timeoutParam(ctx);
+        byte[] input = Bodies.read(ctx, config.maxInputBytes(), "input");
+        if (draining) {
+            metrics.refused("draining");
+            refuseWhileDraining();
+        }
+        CallRecord record;
+        try {
+            record = scheduler.submit(id, input);
+        } catch (UnknownFunctionException e) {
+            metrics.refused("unknown_function");
+            throw e;
+        } catch (QueueFullException e) {
+            metrics.refused("queue_full");
+            throw e;
+        }
+        ctx.header("X-Call-Id", record.id());
+        if (async) {
+            ctx.status(202).header("Location", "/calls/" + record.id());
+            json(ctx, Map.of("callId", record.id(), "status", "queued"));
+            return;
+        }
+        try {
+            record.done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiError(504, "timeout", "the call did not finish within " + seconds(timeout)
+                    + " s; it goes on: poll GET /calls/" + record.id())
+                    .with("callId", record.id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "shutting down", "the server stopped while waiting for the call")
+                    .with("callId", record.id());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        callHeaders(ctx, record);
+        ctx.status(200).contentType(OCTETS).result(record.output());
+    }
+
+    private void deleteFunction(Context ctx) {
+        FunctionId id = functionId(ctx);
+        caller(ctx).mayAct(id.user());
+        ReentrantLock lock = lockOf(id);
+        boolean existed;
+        lock.lock();
+        try {
+            existed = scheduler.delete(id);
+        } finally {
+            lock.unlock();
+        }
+        if (!existed) {
+            throw ApiError.notFound("no function " + id.name() + " for user " + id.user());
+        }
+        ctx.status(204);
+    }
+
+    private void describeFunction(Context ctx) {
+        FunctionId id = functionId(ctx);
+        caller(ctx).mayAct(id.user());
+        FunctionInfo info = scheduler.function(id)
+                .orElseThrow(() -> ApiError.notFound("no function " + id.name() + " for user " + id.user()));
+        json(ctx, functionJson(info));
+    }
+
+    private void listFunctions(Context ctx) {
+        Caller caller = caller(ctx);
+        String user = ctx.queryParam("user");
+        if (user != null) {
+            checkUser(user);
+            caller.mayAct(user);
+        } else if (!caller.admin()) {
+            user = caller.user();
+        }
+        List<Map<String, Object>> list = scheduler.functions(user).stream().map(HttpApi::functionJson).toList();
+        json(ctx, Map.of("functions", list));
+    }
+
+    private static Map<String, Object> functionJson(FunctionInfo info) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", info.id().user());
+        m.put("function", info.id().name());
+        m.put("sha256", info.sha256());
+        m.put("sizeBytes", info.sizeBytes());
+        m.put("compileMillis", info.compileMillis());
+        m.put("uploadedAt", Json.time(info.uploadedAt()));
+        return m;
+    }
+
+    // ---- calls ----
+
+    private void callStatus(Context ctx) {
+        CallRecord r = ownRecord(ctx);
+        json(ctx, recordJson(r));
+    }
+
+    private void callOutput(Context ctx) {
+        CallRecord r = ownRecord(ctx);
+        requireFinished(r);
+        callHeaders(ctx, r);
+        ctx.contentType(OCTETS).result(r.output());
+    }
+
+    private void callLogs(Context ctx) {
+        CallRecord r = ownRecord(ctx);
+        String stream = ctx.queryParam("stream");
+        String accept = ctx.header("Accept");
+        ctx.header("X-Call-Status", r.status().name().toLowerCase(Locale.ROOT));
+        if (stream == null && accept != null && accept.contains(JSON)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("status", r.status().name().toLowerCase(Locale.ROOT));
+            m.put("stdout", new String(r.stdout(), StandardCharsets.UTF_8));
+            m.put("stderr", new String(r.stderr(), StandardCharsets.UTF_8));
+            json(ctx, m);
+            return;
+        }
+        byte[] body;
+        if (stream == null || stream.equals("all")) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.writeBytes(r.stdout());
+            both.writeBytes(r.stderr());
+            body = both.toByteArray();
+        } else if (stream.equals("stdout")) {
+            body = r.stdout();
+        } else if (stream.equals("stderr")) {
+            body = r.stderr();
+        } else {
+            throw ApiError.badRequest("stream must be stdout, stderr or all, not '" + printable(stream) + "'");
+        }
+        ctx.contentType("text/plain; charset=utf-8").result(body);
+    }
+
+    private CallRecord ownRecord(Context ctx) {
+        String id = ctx.pathParam("id");
+        CallRecord r = scheduler.record(id)
+                .orElseThrow(() -> ApiError.notFound("no call " + printable(id) + " (unknown, or its record expired)"));
+        caller(ctx).mayAct(r.function().user());
+        return r;
+    }
+
+    private static void requireFinished(CallRecord r) {
+        if (!r.status().finished()) {
+            throw new ApiError(409, "not finished", "call " + r.id() + " is " + r.status().name().toLowerCase(Locale.ROOT)
+                    + "; its output comes when it finishes").with("status", r.status().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static Map<String, Object> recordJson(CallRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        CallStatus status = r.status();
+        m.put("id", r.id());
+        m.put("user", r.function().user());
+        m.put("function", r.function().name());
+        m.put("status", status.name().toLowerCase(Locale.ROOT));
+        m.put("returnCode", status.finished() ? r.returnCode() : null);
+        m.put("error", r.error());
+        m.put("host", r.host());
+        m.put("submittedAt", Json.time(r.submittedAt()));
+        m.put("startedAt", Json.time(r.startedAt()));
+        m.put("finishedAt", Json.time(r.finishedAt()));
+        m.put("outputBytes", status.finished() ? r.output().length : null);
+        m.put("parentId", r.parentId());
+        return m;
+    }
+
+    /** X-Call-Id, X-Call-Status, X-Return-Code, X-Host and, for a failed call, X-Error. */
+    private static void callHeaders(Context ctx, CallRecord r) {
+        ctx.header("X-Call-Id", r.id());
+        ctx.header("X-Call-Status", r.status().name().toLowerCase(Locale.ROOT));
+        Integer rc = r.returnCode();
+        if (rc != null) {
+            ctx.header("X-Return-Code", rc.toString());
+        }
+        if (r.host() != null) {
+            ctx.header("X-Host", r.host());
+        }
+        if (r.status() == CallStatus.FAILED) {
+            ctx.header("X-Error", headerSafe(r.error() == null ? "failed" : r.error()));
+        }
+    }
+
+    // ---- state ----
+
+    private void stateKeys(Context ctx) {
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        caller(ctx).mayAct(user);
+        json(ctx, state.keys(user));
+    }
+
+    private void stateGet(Context ctx) {
+        StateKey k = stateKey(ctx);
+        byte[] v = state.get(k.user(), k.key());
+        if (v == null) {
+            throw ApiError.notFound("no state value " + printable(k.key()) + " for user " + k.user());
+        }
+        ctx.contentType(OCTETS).result(v);
+    }
+
+    private void stateSet(Context ctx) {
+        StateKey k = stateKey(ctx);
+        byte[] v = Bodies.read(ctx, config.maxStateBytes(), "state value");
+        state.set(k.user(), k.key(), v);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", k.user());
+        m.put("key", k.key());
+        m.put("sizeBytes", v.length);
+        json(ctx, m);
+    }
+
+    private void stateDelete(Context ctx) {
+        StateKey k = stateKey(ctx);
+        if (!state.delete(k.user(), k.key())) {
+            throw ApiError.notFound("no state value " + printable(k.key()) + " for user " + k.user());
+        }
+        ctx.status(204);
+    }
+
+    private StateKey stateKey(Context ctx) {
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        caller(ctx).mayAct(user);
+        try {
+            return new StateKey(user, ctx.pathParam("key"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badName(printable(e.getMessage()));
+        }
+    }
+
+    // ---- keys ----
+
+    private void createKey(Context ctx) {
+        caller(ctx).mustBeAdmin();
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        byte[] body = Bodies.read(ctx, 64 * 1024, "key request");
+        String label = null;
+        if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
+            JsonNode n = Json.parse(body);
+            if (!n.isObject()) {
+                throw new ApiError(400, "bad json", "expected a JSON object like {\"label\": \"ci\"}");
+            }
+            JsonNode l = n.get("label");
+            if (l != null && !l.isNull()) {
+                if (!l.isTextual() || l.asText().length() > 200) {
+                    throw new ApiError(400, "bad json", "label must be a string of at most 200 characters");
+                }
+                label = l.asText();
+            }
+        }
+        ApiKeys.Created k = keys.create(user, label);
+        ctx.status(201);
+        json(ctx, k);
+    }
+
+    private void listKeys(Context ctx) {
+        caller(ctx).mustBeAdmin();
+        json(ctx, Map.of("keys", keys.list()));
+    }
+
+    private void revokeKeys(Context ctx) {
+        caller(ctx).mustBeAdmin();
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        int n = keys.revoke(user);
+        if (n == 0) {
+            throw ApiError.notFound("user " + user + " has no key");
+        }
+        json(ctx, Map.of("user", user, "revoked", n));
+    }
+
+    // ---- health and metrics ----
+
+    private void health(Context ctx) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", draining ? "draining" : "ok");
+        m.put("hostId", config.hostId());
+        m.put("slots", config.slots());
+        m.put("running", scheduler.running());
+        m.put("queued", scheduler.queued());
+        m.put("maxQueued", config.maxQueued());
+        m.put("idleFaaslets", host.idleFaaslets());
+        m.put("functions", scheduler.functions(null).size());
+        m.put("auth", keysRequired ? "keys" : "open");
+        m.put("startedAt", Json.time(startedAt));
+        if (draining) {
+            ctx.status(503);
+        }
+        json(ctx, m);
+    }
+
+    private void metrics(Context ctx) {
+        caller(ctx).mustBeAdmin();
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+
+    // ---- errors ----
+
+    private void onException(Exception e, Context ctx) {
+        ApiError error = switch (e) {
+            case ApiError a -> a;
+            case InvalidModuleException m -> new ApiError(400, "invalid wasm", m.getMessage())
+                    .with("problem", m.problem().name().toLowerCase(Locale.ROOT));
+            case InitialisationException i -> new ApiError(400, "initialisation failed", i.getMessage())
+                    .with("kind", i.failure().kind().name().toLowerCase(Locale.ROOT));
+            case UnknownFunctionException u -> ApiError.notFound(u.getMessage());
+            case QueueFullException q -> {
+                ctx.header("Retry-After", "1");
+                yield new ApiError(429, "queue full", q.getMessage());
+            }
+            case HttpResponseException h -> httpError(h.getStatus(), ctx);
+            default -> {
+                LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+                yield new ApiError(500, "internal error", "the server failed to handle this request; see its log");
+            }
+        };
+        if (error.status() == 401 && ctx.res().getHeader("WWW-Authenticate") == null) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        ctx.status(error.status());
+        json(ctx, error.body());
+    }
+
+    private void onJavalinError(Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type == null || !type.startsWith(JSON)) {
+            json(ctx, httpError(ctx.statusCode(), ctx).body());
+        }
+    }
+
+    /** The answer for Javalin's own refusals: no route (404), a route without this method (405). */
+    static ApiError httpError(int status, Context ctx) {
+        return switch (status) {
+            case 404 -> ApiError.notFound("no route " + ctx.method() + " " + printable(ctx.path())
+                    + "; see docs/http-api.md");
+            case 405 -> new ApiError(405, "method not allowed", ctx.method() + " is not allowed on "
+                    + printable(ctx.path()));
+            default -> new ApiError(status, "http " + status, "the request was refused");
+        };
+    }
+
+    // ---- helpers ----
+
+    private ReentrantLock lockOf(FunctionId id) {
+        return functionLocks[Math.floorMod(id.hashCode(), functionLocks.length)];
+    }
+
+    private void refuseWhileDraining() {
+        if (draining) {
+            throw new ApiError(503, "shutting down", "this host is stopping; try another host or later");
+        }
+    }
+
+    private static FunctionId functionId(Context ctx) {
+        try {
+            return new FunctionId(ctx.pathParam("user"), ctx.pathParam("function"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badName(printable(e.getMessage()));
+        }
+    }
+
+    private static void checkUser(String user) {
+        try {
+            new FunctionId(user, "x");
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badName(printable(e.getMessage()));
+        }
+    }
+
+    private static boolean booleanParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return false;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "", "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw ApiError.badRequest(name + " must be true or false, not '" + printable(v) + "'");
+        };
+    }
+
+    /** {@code ?timeout=SECONDS} (fractions allowed), at most the server's sync timeout. */
+    private Duration timeoutParam(Context ctx) {
+        String v = ctx.queryParam("timeout");
+        if (v == null) {
+            return config.syncTimeout();
+        }
+        double s;
+        try {
+            s = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("timeout must be a number of seconds, not '" + printable(v) + "'");
+        }
+        if (!(s > 0) || Double.isInfinite(s)) {
+            throw ApiError.badRequest("timeout must be a positive number of seconds");
+        }
+        Duration d = Duration.ofNanos((long) Math.min(s * 1e9, config.syncTimeout().toNanos()));
+        return d.isZero() ? Duration.ofNanos(1) : d;
+    }
+
+    private static void json(Context ctx, Object body) {
+        ctx.contentType(JSON).result(Json.bytes(body));
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : String.format(Locale.ROOT, "%.3f", d.toMillis() / 1000.0);
+    }
+
+    /** A value from the request, safe to echo in a message: short, no control characters. */
+    static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return s.codePointCount(0, s.length()) > 200 ? b + "..." : b.toString();
+    }
+
+    /** A header value: printable ASCII only, at most 1000 characters. */
+    static String headerSafe(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_HEADER_VALUE));
+        for (int i = 0; i < s.length() && b.length() < MAX_HEADER_VALUE; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : ' ');
+        }
+        return b.toString().strip();
+    }
+}

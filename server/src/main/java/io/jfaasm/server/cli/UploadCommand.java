@@ -1,0 +1,65 @@
+package io.jfaasm.server.cli;
+
+import static io.jfaasm.server.cli.ServerClient.seg;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jfaasm upload USER FUNCTION FILE.wasm}: {@code PUT /f/{user}/{function}}. */
+@Command(
+        name = "upload",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Upload a function to a JFaasm server, or replace it.",
+            "",
+            "The server validates and compiles the module before it answers; a module it",
+            "refuses is reported with the loader's reason. A re-upload replaces the function",
+            "atomically: calls in flight finish on the old version. Prints one line",
+            "  uploaded USER/FUNCTION: N bytes, sha256 HASH, compiled in N ms",
+            "or, with --json, the server's answer as it is.",
+            ""
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:uploaded",
+            "1:refused by the server (400 invalid wasm, 401/403 key, 413 too large),"
+                + " or the server could not be reached",
+            "2:bad usage, or FILE.wasm could not be read"
+        })
+final class UploadCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "USER", description = "The user the function belongs to.")
+    String user;
+
+    @Parameters(index = "1", paramLabel = "FUNCTION", description = "The function's name.")
+    String function;
+
+    @Parameters(index = "2", paramLabel = "FILE.wasm", description = "The module ('-' reads stdin).")
+    Path file;
+
+    @Option(names = "--json", description = "Print the server's JSON answer as it is.")
+    boolean json;
+
+    @Override
+    int run(ServerClient client) {
+        byte[] wasm = readLocal(file);
+        ServerClient.Response r = client.expect("PUT", "/f/" + seg(user) + "/" + seg(function), wasm, 200, 201);
+        if (json) {
+            printJson(r);
+            return 0;
+        }
+        Map<?, ?> m = r.jsonObject();
+        System.out.printf("uploaded %s/%s: %s bytes, sha256 %s, compiled in %s ms%n",
+                or(m, "user", user), or(m, "function", function), or(m, "sizeBytes", String.valueOf(wasm.length)),
+                or(m, "sha256", "?"), or(m, "compileMillis", "?"));
+        System.out.flush();
+        return 0;
+    }
+
+    static String or(Map<?, ?> m, String key, String otherwise) {
+        String v = ClientJson.str(m, key);
+        return v == null ? otherwise : v;
+    }
+}
