@@ -91,6 +91,9 @@ public final class Scheduler implements AutoCloseable {
     private final Map<FunctionId, Deployed> functions = new ConcurrentHashMap<>();
     private final Map<String, CallRecord> records = new ConcurrentHashMap<>();
     private final ScheduledExecutorService janitor;
+    private final Object[] uploadLocks = new Object[64];
+    private final java.util.Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public Scheduler(FaasletHost host, FunctionStore store, Config config, SchedulerListener listener) {
         this.host = host;
@@ -98,6 +101,9 @@ public final class Scheduler implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.slots = new Semaphore(config.slots(), true);
+        for (int i = 0; i < uploadLocks.length; i++) {
+            uploadLocks[i] = new Object();
+        }
         this.janitor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("scheduler-janitor").factory());
         long every = Math.max(1000, config.recordTtl().toMillis() / 10);
@@ -126,9 +132,15 @@ public final class Scheduler implements AutoCloseable {
      * for new calls; calls in flight finish on the old one.
      */
     public FunctionInfo upload(FunctionId id, byte[] wasm) {
-        Deployed d = deploy(id, wasm);
-        store.put(id, wasm);
-        return d.info;
+        synchronized (lockOf(id)) { // the memory and the store agree on the version
+            Deployed d = deploy(id, wasm);
+            store.put(id, wasm);
+            return d.info;
+        }
+    }
+
+    private Object lockOf(FunctionId id) {
+        return uploadLocks[Math.floorMod(id.hashCode(), uploadLocks.length)];
     }
 
     private Deployed deploy(FunctionId id, byte[] wasm) {
@@ -142,10 +154,12 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public boolean delete(FunctionId id) {
-        Deployed d = functions.remove(id);
-        boolean stored = store.delete(id);
-        retire(d);
-        return d != null || stored;
+        synchronized (lockOf(id)) {
+            Deployed d = functions.remove(id);
+            boolean stored = store.delete(id);
+            retire(d);
+            return d != null || stored;
+        }
     }
 
     /** Forgets an old version once no call runs on it. */
@@ -230,9 +244,14 @@ public final class Scheduler implements AutoCloseable {
     private void run(CallRecord record, Deployed d, byte[] input, int chainIndex, int tableIndex) {
         Permits permits = new Permits(d);
         try {
+            waiting.add(Thread.currentThread());
             try {
+                if (closed) {
+                    throw new InterruptedException();
+                }
                 permits.acquire();
             } finally {
+                waiting.remove(Thread.currentThread());
                 queued.decrementAndGet();
             }
             running.incrementAndGet();
@@ -359,8 +378,11 @@ public final class Scheduler implements AutoCloseable {
         return config.hostId() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
 
+    /** Stops: calls still waiting for a slot fail ("the host stopped"); running ones go on. */
     @Override
     public void close() {
+        closed = true;
+        waiting.forEach(Thread::interrupt);
         janitor.shutdownNow();
     }
 }
