@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,6 @@ final class HttpApi {
     private final boolean keysRequired;
     private final Instant startedAt = Instant.now();
     /** Uploads and deletes of one function one at a time, so the store and the host agree (striped). */
-    private final ReentrantLock[] functionLocks = new ReentrantLock[64];
     private final AtomicInteger activeRequests = new AtomicInteger();
     private volatile boolean draining;
 
@@ -64,9 +62,6 @@ final class HttpApi {
         this.keys = keys;
         this.metrics = metrics;
         this.keysRequired = config.keysRequired();
-        for (int i = 0; i < functionLocks.length; i++) {
-            functionLocks[i] = new ReentrantLock();
-        }
     }
 
     /** Registers every route, the authorisation step and the error mapping. */
@@ -156,16 +151,12 @@ final class HttpApi {
         caller(ctx).mayAct(id.user());
         refuseWhileDraining();
         byte[] wasm = Bodies.read(ctx, config.maxUploadBytes(), "module");
-        ReentrantLock lock = lockOf(id);
         FunctionInfo info;
-        lock.lock();
         try {
             info = scheduler.upload(id, wasm);
         } catch (InvalidModuleException | InitialisationException e) {
             metrics.uploaded(false);
             throw e;
-        } finally {
-            lock.unlock();
         }
         metrics.uploaded(true);
         ctx.status(201).header("Location", "/f/" + id.user() + "/" + id.name());
@@ -218,14 +209,7 @@ final class HttpApi {
     private void deleteFunction(Context ctx) {
         FunctionId id = functionId(ctx);
         caller(ctx).mayAct(id.user());
-        ReentrantLock lock = lockOf(id);
-        boolean existed;
-        lock.lock();
-        try {
-            existed = scheduler.delete(id);
-        } finally {
-            lock.unlock();
-        }
+        boolean existed = scheduler.delete(id);
         if (!existed) {
             throw ApiError.notFound("no function " + id.name() + " for user " + id.user());
         }
@@ -518,10 +502,6 @@ final class HttpApi {
     }
 
     // ---- helpers ----
-
-    private ReentrantLock lockOf(FunctionId id) {
-        return functionLocks[Math.floorMod(id.hashCode(), functionLocks.length)];
-    }
 
     private void refuseWhileDraining() {
         if (draining) {
