@@ -98,6 +98,9 @@ public final class FaasletHost implements AutoCloseable {
         }
     }
 
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     /** Grace after a deadline for an interrupted guest to unwind before the caller gives up on it. */
     private static final long UNWIND_GRACE_MS = 5_000;
 
@@ -211,7 +214,10 @@ public final class FaasletHost implements AutoCloseable {
         FaasletPool[] pool = new FaasletPool[1];
         Faaslet[] faaslet = new Faaslet[1];
         inFlight.incrementAndGet();
-        CallResult r = withDeadline(limits.timeout(), deadline -> {
+        long cpuStart = CPU.getCurrentThreadCpuTime();
+        Deadline[] armed = new Deadline[1];
+        CallResult r = withDeadline(limits.timeout(), limits.maxCpuTime(), deadline -> {
+            armed[0] = deadline;
             try {
                 if (!config.snapshots()) {
                     return Faaslet.callFresh(module, limits, request, state, deadline::expired);
@@ -227,6 +233,11 @@ public final class FaasletHost implements AutoCloseable {
             }
         });
         inFlight.decrementAndGet();
+        r = r.withCpu(CPU.getCurrentThreadCpuTime() - cpuStart);
+        if (armed[0].cpuExceeded() && r.failure() != null && r.failure().kind() == Failure.Kind.TIMEOUT) {
+            r = r.failedAs(new Failure(Failure.Kind.CPU_LIMIT, "CPU-time limit of "
+                    + limits.maxCpuTime().toMillis() + " ms exceeded"));
+        }
         result.complete(r);
         if (faaslet[0] != null) {
             pool[0].release(faaslet[0], r.failure() == null); // after the caller has its result
@@ -235,14 +246,38 @@ public final class FaasletHost implements AutoCloseable {
 
     /** Runs a task on this thread with a deadline that interrupts it. */
     private <T> T withDeadline(Duration timeout, java.util.function.Function<Deadline, T> task) {
+        return withDeadline(timeout, null, task);
+    }
+
+    /**
+     * Runs a task on this thread, interrupting it at its wall-time deadline or once the thread has
+     * used {@code cpuLimit} of CPU time (checked when that much wall time has passed, and again
+     * after what remains of the budget: a thread never uses more CPU than wall time).
+     */
+    private <T> T withDeadline(Duration timeout, Duration cpuLimit, java.util.function.Function<Deadline, T> task) {
         Deadline deadline = new Deadline(Thread.currentThread());
         ScheduledFuture<?> alarm = watchdog.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (cpuLimit != null) {
+            long budget = cpuLimit.toNanos() + CPU.getThreadCpuTime(Thread.currentThread().threadId());
+            scheduleCpuCheck(deadline, budget, cpuLimit.toNanos());
+        }
         try {
             return task.apply(deadline);
         } finally {
             alarm.cancel(false);
             deadline.finish();
         }
+    }
+
+    private void scheduleCpuCheck(Deadline deadline, long budgetNanos, long delayNanos) {
+        deadline.cpuCheck = watchdog.schedule(() -> {
+            long used = CPU.getThreadCpuTime(deadline.thread.threadId());
+            if (used >= budgetNanos) {
+                deadline.expireForCpu();
+            } else if (deadline.isRunning()) {
+                scheduleCpuCheck(deadline, budgetNanos, Math.max(1_000_000, budgetNanos - used));
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private FaasletPool pool(CompiledModule module, FunctionLimits limits, BooleanSupplier timedOut) {
@@ -357,6 +392,8 @@ public final class FaasletHost implements AutoCloseable {
         private final Thread thread;
         private boolean running = true;
         private volatile boolean expired;
+        private volatile boolean cpuExceeded;
+        private volatile ScheduledFuture<?> cpuCheck;
 
         Deadline(Thread thread) {
             this.thread = thread;
@@ -369,12 +406,33 @@ public final class FaasletHost implements AutoCloseable {
             }
         }
 
+        /** The CPU-time limit: the call is stopped as at its deadline, for another reason. */
+        synchronized void expireForCpu() {
+            if (running) {
+                cpuExceeded = true;
+                expired = true;
+                thread.interrupt();
+            }
+        }
+
         boolean expired() {
             return expired;
         }
 
+        boolean cpuExceeded() {
+            return cpuExceeded;
+        }
+
+        synchronized boolean isRunning() {
+            return running;
+        }
+
         synchronized void finish() {
             running = false;
+            ScheduledFuture<?> check = cpuCheck;
+            if (check != null) {
+                check.cancel(false);
+            }
             Thread.interrupted();
         }
     }

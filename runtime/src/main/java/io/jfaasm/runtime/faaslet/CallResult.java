@@ -12,9 +12,10 @@ import java.nio.charset.StandardCharsets;
  * @param failure why it did not complete, or null when it did
  * @param nanos wall time of the call, Faaslet creation included
  * @param start how its Faaslet was obtained, or null when it never started
+ * @param cpuNanos CPU time the call's thread spent on it (Faaslet creation included)
  */
 public record CallResult(int returnCode, byte[] output, byte[] stdout, byte[] stderr,
-        Failure failure, long nanos, StartKind start) {
+        Failure failure, long nanos, StartKind start, long cpuNanos) {
 
     /** How a call's Faaslet came to be. */
     public enum StartKind {
@@ -28,12 +29,22 @@ public record CallResult(int returnCode, byte[] output, byte[] stdout, byte[] st
 
     /** A call that failed before any Faaslet ran it. */
     public static CallResult notStarted(Failure failure, long nanos) {
-        return new CallResult(-1, new byte[0], new byte[0], new byte[0], failure, nanos, null);
+        return new CallResult(-1, new byte[0], new byte[0], new byte[0], failure, nanos, null, 0);
     }
 
     /** The same result, saying how its Faaslet was obtained. */
     public CallResult startedAs(StartKind kind) {
-        return new CallResult(returnCode, output, stdout, stderr, failure, nanos, kind);
+        return new CallResult(returnCode, output, stdout, stderr, failure, nanos, kind, cpuNanos);
+    }
+
+    /** The same result with the CPU time the host measured for it. */
+    public CallResult withCpu(long nanos) {
+        return new CallResult(returnCode, output, stdout, stderr, failure, this.nanos, start, nanos);
+    }
+
+    /** The same result, failed for another reason than the one the Faaslet saw. */
+    public CallResult failedAs(Failure reason) {
+        return new CallResult(-1, output, stdout, stderr, reason, nanos, start, cpuNanos);
     }
 
     /** Ran to completion and returned 0. */

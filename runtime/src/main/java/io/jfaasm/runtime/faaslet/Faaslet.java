@@ -173,7 +173,7 @@ public final class Faaslet implements AutoCloseable {
             unbind();
         }
         return new CallResult(failure == null ? rc : -1, b.context().output(), b.stdout().bytes(),
-                b.stderr().bytes(), failure, System.nanoTime() - start, null);
+                b.stderr().bytes(), failure, System.nanoTime() - start, null, 0);
     }
 
     /** Runs an exported function with no parameters during initialisation (the zygote). */

@@ -14,6 +14,8 @@ public record Failure(Kind kind, String message) {
         MEMORY_LIMIT,
         /** The call ran past its wall-time limit and was stopped. */
         TIMEOUT,
+        /** The call used more CPU time than its limit and was stopped. */
+        CPU_LIMIT,
         /** Recursion exhausted the call stack. */
         STACK_OVERFLOW,
         /** The guest misused the host interface (bad pointer, length, key; a call not offered). */

@@ -9,8 +9,11 @@ import java.time.Duration;
  * @param timeout wall time before the call is stopped
  * @param maxOutputBytes largest output a call may set
  * @param maxLogBytes stdout and stderr kept per call (each); the rest still streams to a sink
+ * @param maxCpuTime CPU time (of the call's thread) before the call is stopped, or null for none
+ *     beyond the wall-time limit
  */
-public record FunctionLimits(long maxMemoryBytes, Duration timeout, int maxOutputBytes, int maxLogBytes) {
+public record FunctionLimits(long maxMemoryBytes, Duration timeout, int maxOutputBytes, int maxLogBytes,
+        Duration maxCpuTime) {
     public static final long DEFAULT_MAX_MEMORY = 256L * 1024 * 1024;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
@@ -19,7 +22,7 @@ public record FunctionLimits(long maxMemoryBytes, Duration timeout, int maxOutpu
     private static final int MAX_PAGES = 32767; // the engine's limit, just under 2 GiB
 
     public static final FunctionLimits DEFAULTS =
-            new FunctionLimits(DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, DEFAULT_MAX_OUTPUT, DEFAULT_MAX_LOG);
+            new FunctionLimits(DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, DEFAULT_MAX_OUTPUT, DEFAULT_MAX_LOG, null);
 
     public FunctionLimits {
         if (maxMemoryBytes < PAGE || maxMemoryBytes > (long) MAX_PAGES * PAGE) {
@@ -28,6 +31,9 @@ public record FunctionLimits(long maxMemoryBytes, Duration timeout, int maxOutpu
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+        }
+        if (maxCpuTime != null && (maxCpuTime.isNegative() || maxCpuTime.isZero())) {
+            throw new IllegalArgumentException("CPU-time limit must be positive, not " + maxCpuTime);
         }
         if (maxOutputBytes < 0 || maxLogBytes < 0) {
             throw new IllegalArgumentException("output and log limits must not be negative");
@@ -39,10 +45,18 @@ public record FunctionLimits(long maxMemoryBytes, Duration timeout, int maxOutpu
     }
 
     public FunctionLimits withMaxMemoryBytes(long bytes) {
-        return new FunctionLimits(bytes, timeout, maxOutputBytes, maxLogBytes);
+        return new FunctionLimits(bytes, timeout, maxOutputBytes, maxLogBytes, maxCpuTime);
     }
 
     public FunctionLimits withTimeout(Duration t) {
-        return new FunctionLimits(maxMemoryBytes, t, maxOutputBytes, maxLogBytes);
+        return new FunctionLimits(maxMemoryBytes, t, maxOutputBytes, maxLogBytes, maxCpuTime);
+    }
+
+    public FunctionLimits withMaxCpuTime(Duration cpu) {
+        return new FunctionLimits(maxMemoryBytes, timeout, maxOutputBytes, maxLogBytes, cpu);
+    }
+
+    public FunctionLimits withMaxOutputBytes(int bytes) {
+        return new FunctionLimits(maxMemoryBytes, timeout, bytes, maxLogBytes, maxCpuTime);
     }
 }

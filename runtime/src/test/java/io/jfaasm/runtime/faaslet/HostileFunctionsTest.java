@@ -67,6 +67,21 @@ class HostileFunctionsTest {
     }
 
     @Test
+    void aCpuTimeLimitStopsASpinningCall() {
+        CallResult r = run("loop_forever", FunctionLimits.DEFAULTS.withMaxCpuTime(Duration.ofMillis(300)));
+        assertThat(r.failure()).isNotNull();
+        assertThat(r.failure().kind()).isEqualTo(Failure.Kind.CPU_LIMIT);
+        assertThat(r.failure().message()).contains("CPU-time limit of 300 ms");
+        assertThat(r.cpuNanos()).as("it did burn its budget").isGreaterThanOrEqualTo(300_000_000L);
+    }
+
+    @Test
+    void everyCallReportsItsCpuTime() {
+        CallResult r = host.call(hello, CallRequest.of("x".getBytes()), FunctionLimits.DEFAULTS);
+        assertThat(r.cpuNanos()).isPositive().isLessThanOrEqualTo(r.nanos() + 50_000_000L);
+    }
+
+    @Test
     void mallocBombHitsTheMemoryLimit() {
         CallResult r = run("malloc_bomb", FunctionLimits.DEFAULTS.withMaxMemoryBytes(32L << 20));
         assertThat(r.failure()).isNotNull();
@@ -114,7 +129,7 @@ class HostileFunctionsTest {
     @Test
     void oversizedOutputIsRefused() {
         FunctionLimits small = new FunctionLimits(FunctionLimits.DEFAULT_MAX_MEMORY,
-                FunctionLimits.DEFAULT_TIMEOUT, 10, FunctionLimits.DEFAULT_MAX_LOG);
+                FunctionLimits.DEFAULT_TIMEOUT, 10, FunctionLimits.DEFAULT_MAX_LOG, null);
         CallResult r = host.call(host.load(Examples.bytes("echo")),
                 CallRequest.of(new byte[100]), small);
         assertThat(r.failure()).isNotNull();
