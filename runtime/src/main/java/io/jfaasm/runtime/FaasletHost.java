@@ -5,6 +5,7 @@ import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.isolation.CpuControl;
 import io.jfaasm.runtime.snapshot.FaasletPool;
 import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.snapshot.ProtoFaaslet;
@@ -51,6 +52,7 @@ import java.util.function.BooleanSupplier;
  * loop and call.
  */
 public final class FaasletHost implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FaasletHost.class);
     /**
      * @param codeCacheDir where compiled code persists, or null to compile in memory only
      * @param maxModuleBytes largest module accepted at load
@@ -125,11 +127,13 @@ public final class FaasletHost implements AutoCloseable {
     private final AtomicLong initialisations = new AtomicLong();
     private final SnapshotStore snapshotStore;
     private final LocalTier state;
+    private final CpuControl cpu;
 
     private FaasletHost(Config config) {
         this.config = config;
         this.snapshotStore = config.snapshotTier() == null ? null : new SnapshotStore(config.snapshotTier());
         this.state = new LocalTier(config.stateTier() == null ? new InMemoryGlobalTier() : config.stateTier());
+        this.cpu = CpuControl.detect();
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
                 config.maxModuleBytes());
@@ -216,6 +220,7 @@ public final class FaasletHost implements AutoCloseable {
         inFlight.incrementAndGet();
         long cpuStart = CPU.getCurrentThreadCpuTime();
         Deadline[] armed = new Deadline[1];
+        enterCpuGroup(request.user());
         CallResult r = withDeadline(limits.timeout(), limits.maxCpuTime(), deadline -> {
             armed[0] = deadline;
             try {
@@ -233,6 +238,7 @@ public final class FaasletHost implements AutoCloseable {
             }
         });
         inFlight.decrementAndGet();
+        leaveCpuGroup();
         r = r.withCpu(CPU.getCurrentThreadCpuTime() - cpuStart);
         if (armed[0].cpuExceeded() && r.failure() != null && r.failure().kind() == Failure.Kind.TIMEOUT) {
             r = r.failedAs(new Failure(Failure.Kind.CPU_LIMIT, "CPU-time limit of "
@@ -242,6 +248,27 @@ public final class FaasletHost implements AutoCloseable {
         if (faaslet[0] != null) {
             pool[0].release(faaslet[0], r.failure() == null); // after the caller has its result
         }
+    }
+
+    private void enterCpuGroup(String user) {
+        try {
+            cpu.enter(user);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot place a call of {} in its CPU group: {}", user, e.getMessage());
+        }
+    }
+
+    private void leaveCpuGroup() {
+        try {
+            cpu.leave();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot move a call thread back to the host's CPU group: {}", e.getMessage());
+        }
+    }
+
+    /** How CPU is shared between tenants here (detected at start). */
+    public CpuControl.Mode cpuMode() {
+        return cpu.mode();
     }
 
     /** Runs a task on this thread with a deadline that interrupts it. */
@@ -369,6 +396,13 @@ public final class FaasletHost implements AutoCloseable {
             unload(m);
         }
         state.close();
+        if (cpu instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing CPU groups: {}", e.toString());
+            }
+        }
     }
 
     private static CallResult failed(Failure.Kind kind, String message) {
