@@ -284,6 +284,40 @@ static inline void faasmUnlockStateGlobal(const char* key) {
     __attribute__((export_name("faasm_main"))) int faasm_main(void)
 #endif
 
+/* ---------------------------------------------------------------------- */
+/* Network: client sockets, only to host:port patterns the function is    */
+/* allowed (deny by default). Results are >= 0, or a negative errno:       */
+/* -EACCES (not allowed), -ECONNREFUSED, -EMFILE (too many open), -EBADF.  */
+/* Why a call was refused is written to the call's stderr.                 */
+/* ---------------------------------------------------------------------- */
+
+/* Connects to host:port (a name or an address); returns a socket handle. */
+FAASM_IMPORT(__faasm_net_connect)
+int32_t __faasm_net_connect(const char* host, int32_t port);
+
+/* Sends len bytes (all of them, within the call's bandwidth); returns len. */
+FAASM_IMPORT(__faasm_net_send)
+int32_t __faasm_net_send(int32_t sock, const uint8_t* buf, int32_t len);
+
+/* Receives up to len bytes; returns how many, 0 at the end of the stream. */
+FAASM_IMPORT(__faasm_net_recv)
+int32_t __faasm_net_recv(int32_t sock, uint8_t* buf, int32_t len);
+
+/* Closes a socket (all of a call's sockets close when the call ends). */
+FAASM_IMPORT(__faasm_net_close)
+int32_t __faasm_net_close(int32_t sock);
+
+static inline int32_t faasmNetConnect(const char* host, int32_t port) {
+    return __faasm_net_connect(host, port);
+}
+static inline int32_t faasmNetSend(int32_t sock, const uint8_t* buf, int32_t len) {
+    return __faasm_net_send(sock, buf, len);
+}
+static inline int32_t faasmNetRecv(int32_t sock, uint8_t* buf, int32_t len) {
+    return __faasm_net_recv(sock, buf, len);
+}
+static inline int32_t faasmNetClose(int32_t sock) { return __faasm_net_close(sock); }
+
 /* Zygote: write `FAASM_ZYGOTE() { ... return 0; }` next to FAASM_MAIN() for
  * expensive set-up (load a model, build a table). The runtime runs it once,
  * when the function is loaded, after the constructors, then snapshots the

@@ -104,7 +104,7 @@ public final class CallBreakdown {
         for (int i = 0; i < calls; i++) {
             long t0 = System.nanoTime();
             CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
-                    limits.maxOutputBytes(), null, null);
+                    limits.maxOutputBytes(), null, null, null);
             OutputCapture out = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
             OutputCapture err = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
             WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), out, err);

@@ -60,7 +60,7 @@ public class FaasletCreateBenchmark {
     public void setup() {
         compiled = Wasm.compile(module);
         // import values built once, as Faaslet builds them per call, for partInstantiate
-        CallContext context = new CallContext(new byte[0], 0, java.util.Map.of(), LIMITS.maxOutputBytes(), null, null);
+        CallContext context = new CallContext(new byte[0], 0, java.util.Map.of(), LIMITS.maxOutputBytes(), null, null, null);
         WasiPreview1 wasi = WasiImports.forCall(REQUEST.args(), REQUEST.env(), REQUEST.mounts(),
                 new OutputCapture(LIMITS.maxLogBytes(), null), new OutputCapture(LIMITS.maxLogBytes(), null));
         imports = ImportValues.builder()

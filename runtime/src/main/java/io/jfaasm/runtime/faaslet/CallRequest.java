@@ -20,11 +20,12 @@ import java.util.Map;
  * @param entryTableIndex a function pointer (table index) to enter instead of the entry point, as
  *     {@code __faasm_chain_ptr} asks; -1 for the entry point
  * @param chaining how the call chains others, or null where it cannot
+ * @param network what the call may reach over the network (nothing by default)
  */
 public record CallRequest(byte[] input, List<String> args, Map<String, String> env,
         List<Mount> mounts, Map<String, Boolean> confFlags, int index,
         OutputStream stdoutSink, OutputStream stderrSink, String user, int entryTableIndex,
-        Chaining chaining) {
+        Chaining chaining, NetworkPolicy network) {
     public static final String DEFAULT_USER = "default";
 
 
@@ -35,47 +36,53 @@ public record CallRequest(byte[] input, List<String> args, Map<String, String> e
         mounts = List.copyOf(mounts);
         confFlags = Map.copyOf(confFlags);
         user = user == null ? DEFAULT_USER : user;
+        network = network == null ? NetworkPolicy.DENY_ALL : network;
     }
 
     /** A call with this input and nothing else. */
     public static CallRequest of(byte[] input) {
         return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null,
-                DEFAULT_USER, -1, null);
+                DEFAULT_USER, -1, null, NetworkPolicy.DENY_ALL);
     }
 
     public CallRequest withArgs(List<String> a) {
-        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
+        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
     }
 
     public CallRequest withEnv(Map<String, String> e) {
-        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
+        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
     }
 
     public CallRequest withMounts(List<Mount> m) {
-        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
+        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
     }
 
     public CallRequest withConfFlags(Map<String, Boolean> flags) {
-        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining);
+        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
     }
 
     /** A chained call: its chain index, the function pointer to enter (or -1), and its chaining. */
     public CallRequest asChained(int chainIndex, int tableIndex, Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, chainIndex, stdoutSink, stderrSink,
-                user, tableIndex, c);
+                user, tableIndex, c, network);
     }
 
     public CallRequest withChaining(Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, c);
+                entryTableIndex, c, network);
+    }
+
+    public CallRequest withNetwork(NetworkPolicy policy) {
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
+                entryTableIndex, chaining, policy);
     }
 
     public CallRequest withUser(String u) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, u,
-                entryTableIndex, chaining);
+                entryTableIndex, chaining, network);
     }
 
     public CallRequest withSinks(OutputStream stdout, OutputStream stderr) {
-        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining);
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining, network);
     }
 }

@@ -16,6 +16,7 @@ import com.dylibso.chicory.wasm.types.TableLimits;
 import io.jfaasm.runtime.host.CallContext;
 import io.jfaasm.runtime.host.FaasmAbi;
 import io.jfaasm.runtime.host.HostCallException;
+import io.jfaasm.runtime.host.NetworkSession;
 import io.jfaasm.runtime.host.OutputCapture;
 import io.jfaasm.runtime.host.WasiImports;
 import io.jfaasm.runtime.memory.LinearMemory;
@@ -50,6 +51,7 @@ public final class Faaslet implements AutoCloseable {
             OutputCapture stdout, OutputCapture stderr) {
         void close() {
             try {
+                context.network().close();
                 if (context.state() != null) {
                     context.state().close();
                 }
@@ -131,10 +133,11 @@ public final class Faaslet implements AutoCloseable {
     private void bind(CallRequest request, FunctionLimits limits, LocalTier state) {
         StateSession session = state == null ? null
                 : new StateSession(request.user(), state, limits.timeout().plusSeconds(1));
-        CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
-                limits.maxOutputBytes(), session, request.chaining());
         OutputCapture stdout = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
         OutputCapture stderr = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
+        CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
+                limits.maxOutputBytes(), session, request.chaining(),
+                new NetworkSession(request.network(), stderr));
         WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
         binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr);
     }

@@ -15,16 +15,23 @@ public final class CallContext {
     private final int maxOutputBytes;
     private final StateSession state;
     private final Chaining chaining;
+    private final NetworkSession network;
     private byte[] output = new byte[0];
 
     public CallContext(byte[] input, int index, Map<String, Boolean> confFlags, int maxOutputBytes,
-            StateSession state, Chaining chaining) {
+            StateSession state, Chaining chaining, NetworkSession network) {
         this.chaining = chaining;
+        this.network = network;
         this.input = input;
         this.index = index;
         this.confFlags = Map.copyOf(confFlags);
         this.maxOutputBytes = maxOutputBytes;
         this.state = state;
+    }
+
+    /** The call's sockets. */
+    public NetworkSession network() {
+        return network;
     }
 
     /** How the call chains others, or null where it cannot (a call outside a scheduler). */

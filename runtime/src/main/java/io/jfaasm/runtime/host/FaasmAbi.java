@@ -53,6 +53,14 @@ public final class FaasmAbi {
                 (call, mem, a) -> ret(chaining(call, "__faasm_await_call").await((int) a[0])));
         define("__faasm_await_call_output", sig(3, true), FaasmAbi::awaitCallOutput);
 
+        // -- network: client sockets under the function's policy
+        define("__faasm_net_connect", sig(2, true), (call, mem, a) -> ret(network(call)
+                .connect(readName(mem, (int) a[0], "host"), (int) a[1])));
+        define("__faasm_net_send", sig(3, true), (call, mem, a) -> ret(network(call)
+                .send((int) a[0], inputOf(mem, a[1], a[2], "__faasm_net_send"))));
+        define("__faasm_net_recv", sig(3, true), FaasmAbi::netRecv);
+        define("__faasm_net_close", sig(1, true), (call, mem, a) -> ret(network(call).close((int) a[0])));
+
         // -- state: shared regions, the local and global tiers
         define("__faasm_read_state", sig(3, true), StateCalls::readState);
         define("__faasm_read_state_ptr", sig(2, true), StateCalls::readStatePtr);
@@ -133,6 +141,25 @@ public final class FaasmAbi {
         int n = Math.min(len, out.length);
         mem.write(buf, out, 0, n);
         return ret(n);
+    }
+
+    private static long[] netRecv(CallContext call, LinearMemory mem, long[] a) {
+        int buf = (int) a[1];
+        int len = (int) a[2];
+        checkLength(len, "__faasm_net_recv");
+        if (buf < 0 || (long) buf + len > mem.sizeInBytes()) {
+            throw new HostCallException("__faasm_net_recv: buffer outside the function's memory");
+        }
+        byte[] got = network(call).recv((int) a[0], len);
+        if (got == null) {
+            return ret(-NetworkSession.EBADF);
+        }
+        mem.write(buf, got, 0, got.length);
+        return ret(got.length);
+    }
+
+    private static NetworkSession network(CallContext call) {
+        return call.network();
     }
 
     private static Chaining chaining(CallContext call, String function) {
