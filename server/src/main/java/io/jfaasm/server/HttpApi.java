@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import io.jfaasm.runtime.FaasletHost;
 import io.jfaasm.runtime.scheduler.CallRecord;
 import io.jfaasm.runtime.scheduler.CallStatus;
+import io.jfaasm.runtime.scheduler.ForwardedCall;
 import io.jfaasm.runtime.scheduler.FunctionId;
 import io.jfaasm.runtime.scheduler.FunctionInfo;
 import io.jfaasm.runtime.scheduler.QueueFullException;
@@ -18,12 +19,15 @@ import io.jfaasm.runtime.state.StateKey;
 import io.jfaasm.runtime.wasm.InvalidModuleException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +45,8 @@ final class HttpApi {
     private static final String OCTETS = "application/octet-stream";
     private static final String JSON = "application/json";
     private static final int MAX_HEADER_VALUE = 1000;
+    private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,120}");
+    private static final long MAX_INTERNAL_WAIT_SECONDS = 30;
 
     private final ServerConfig config;
     private final Scheduler scheduler;
@@ -48,13 +54,16 @@ final class HttpApi {
     private final StateApi state;
     private final ApiKeys keys;
     private final ServerMetrics metrics;
+    private final ClusterNode cluster;
     private final boolean keysRequired;
     private final Instant startedAt = Instant.now();
     /** Uploads and deletes of one function one at a time, so the store and the host agree (striped). */
     private final AtomicInteger activeRequests = new AtomicInteger();
     private volatile boolean draining;
 
-    HttpApi(ServerConfig config, Scheduler scheduler, FaasletHost host, ApiKeys keys, ServerMetrics metrics) {
+    HttpApi(ServerConfig config, Scheduler scheduler, FaasletHost host, ApiKeys keys, ServerMetrics metrics,
+            ClusterNode cluster) {
+        this.cluster = cluster;
         this.config = config;
         this.scheduler = scheduler;
         this.host = host;
@@ -92,6 +101,10 @@ final class HttpApi {
         r.get("/health", this::health);
         r.get("/metrics", this::metrics);
 
+        r.get("/cluster", this::clusterView);
+        r.post("/internal/calls/{id}", this::internalCall);
+        r.get("/internal/calls/{id}", this::internalRecord);
+
         r.exception(Exception.class, this::onException);
         // Javalin's own refusals (no route, a route without this method) in the API's shape
         r.error(404, this::onJavalinError);
@@ -112,12 +125,15 @@ final class HttpApi {
 
     private void authenticate(Context ctx) {
         activeRequests.incrementAndGet();
-        if (!keysRequired) {
+        if (!keysRequired && !ctx.path().startsWith("/internal/")) {
             ctx.attribute(CALLER, Caller.ADMIN);
             return;
         }
         if (ctx.path().equals("/health")) {
             return; // open: load balancers and probes carry no key
+        }
+        if (ctx.path().startsWith("/internal/")) {
+            return; // host to host: the cluster secret, checked by the route
         }
         String auth = ctx.header("Authorization");
         if (auth == null || auth.isBlank()) {
@@ -150,10 +166,11 @@ final class HttpApi {
         FunctionId id = functionId(ctx);
         caller(ctx).mayAct(id.user());
         refuseWhileDraining();
+        boolean idempotent = booleanParam(ctx, "idempotent");
         byte[] wasm = Bodies.read(ctx, config.maxUploadBytes(), "module");
         FunctionInfo info;
         try {
-            info = scheduler.upload(id, wasm);
+            info = scheduler.upload(id, wasm, idempotent);
         } catch (InvalidModuleException | InitialisationException e) {
             metrics.uploaded(false);
             throw e;
@@ -245,6 +262,7 @@ final class HttpApi {
         m.put("sizeBytes", info.sizeBytes());
         m.put("compileMillis", info.compileMillis());
         m.put("uploadedAt", Json.time(info.uploadedAt()));
+        m.put("idempotent", info.idempotent());
         return m;
     }
 
@@ -294,7 +312,11 @@ final class HttpApi {
 
     private CallRecord ownRecord(Context ctx) {
         String id = ctx.pathParam("id");
-        CallRecord r = scheduler.record(id)
+        Optional<CallRecord> found = scheduler.record(id);
+        if (found.isEmpty() && cluster != null && CALL_ID.matcher(id).matches()) {
+            found = cluster.lookup(id); // finished: from Redis; else from the host it was submitted to
+        }
+        CallRecord r = found
                 .orElseThrow(() -> ApiError.notFound("no call " + printable(id) + " (unknown, or its record expired)"));
         caller(ctx).mayAct(r.function().user());
         return r;
@@ -322,6 +344,7 @@ final class HttpApi {
         m.put("finishedAt", Json.time(r.finishedAt()));
         m.put("outputBytes", status.finished() ? r.output().length : null);
         m.put("parentId", r.parentId());
+        m.put("children", r.children());
         return m;
     }
 
@@ -445,6 +468,10 @@ final class HttpApi {
         m.put("functions", scheduler.functions(null).size());
         m.put("auth", keysRequired ? "keys" : "open");
         m.put("startedAt", Json.time(startedAt));
+        if (cluster != null) {
+            m.put("forwarding", scheduler.forwarding());
+            m.put("clusterHosts", cluster.liveHosts().size());
+        }
         if (draining) {
             ctx.status(503);
         }
@@ -454,6 +481,112 @@ final class HttpApi {
     private void metrics(Context ctx) {
         caller(ctx).mustBeAdmin();
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+
+    // ---- cluster ----
+
+    /** {@code GET /cluster} (admin): the live hosts and the warm sets, as Redis has them. */
+    private void clusterView(Context ctx) {
+        caller(ctx).mustBeAdmin();
+        if (cluster == null) {
+            throw ApiError.notFound("this host is not part of a cluster (start it with --redis)");
+        }
+        json(ctx, cluster.describe());
+    }
+
+    /** Host to host: the request must carry the cluster secret (docs/http-api.md, "Internal routes"). */
+    private void checkSecret(Context ctx) {
+        if (cluster == null) {
+            throw ApiError.notFound("no route " + ctx.method() + " " + printable(ctx.path()) + "; see docs/http-api.md");
+        }
+        String given = ctx.header(ClusterNode.SECRET_HEADER);
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                cluster.secret().getBytes(StandardCharsets.UTF_8))) {
+            throw ApiError.unauthorized("internal routes need the cluster secret (" + ClusterNode.SECRET_HEADER + ")");
+        }
+    }
+
+    /** {@code POST /internal/calls/{id}}: a call handed over by another host of the cluster. */
+    private void internalCall(Context ctx) {
+        checkSecret(ctx);
+        String id = ctx.pathParam("id");
+        if (!CALL_ID.matcher(id).matches()) {
+            throw ApiError.badRequest("bad call id");
+        }
+        FunctionId fn;
+        try {
+            fn = new FunctionId(String.valueOf(ctx.header("X-Jfaasm-User")), String.valueOf(ctx.header("X-Jfaasm-Function")));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badName(printable(e.getMessage()));
+        }
+        String visitedHeader = ctx.header("X-Jfaasm-Visited");
+        List<String> visited = visitedHeader == null || visitedHeader.isBlank() ? List.of()
+                : Arrays.stream(visitedHeader.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+        if (visited.isEmpty()) {
+            throw ApiError.badRequest("X-Jfaasm-Visited must name the hosts the call has been to");
+        }
+        int chainIndex = intHeader(ctx, "X-Jfaasm-Chain-Index", 0);
+        int tableIndex = intHeader(ctx, "X-Jfaasm-Table-Index", -1);
+        Duration wait = waitParam(ctx);
+        byte[] input = Bodies.read(ctx, config.maxInputBytes(), "input");
+        refuseWhileDraining();
+        CallRecord record = scheduler.accept(new ForwardedCall(id, fn, ctx.header("X-Jfaasm-Sha256"),
+                ctx.header("X-Jfaasm-Parent"), chainIndex, tableIndex, input, visited));
+        awaitQuietly(record, wait);
+        ctx.contentType(OCTETS).result(RecordCodec.encode(record));
+    }
+
+    /** {@code GET /internal/calls/{id}?wait=S}: a record of this host, waiting up to S for it to finish. */
+    private void internalRecord(Context ctx) {
+        checkSecret(ctx);
+        String id = ctx.pathParam("id");
+        CallRecord record = scheduler.record(id)
+                .orElseThrow(() -> ApiError.notFound("no call " + printable(id) + " on this host"));
+        awaitQuietly(record, waitParam(ctx));
+        ctx.contentType(OCTETS).result(RecordCodec.encode(record));
+    }
+
+    private static void awaitQuietly(CallRecord record, Duration wait) {
+        if (wait.isZero()) {
+            return;
+        }
+        try {
+            record.done().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // not finished yet: the caller asks again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Duration waitParam(Context ctx) {
+        String v = ctx.queryParam("wait");
+        if (v == null) {
+            return Duration.ZERO;
+        }
+        try {
+            long s = Long.parseLong(v);
+            if (s < 0) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofSeconds(Math.min(s, MAX_INTERNAL_WAIT_SECONDS));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("wait must be a whole number of seconds");
+        }
+    }
+
+    private static int intHeader(Context ctx, String name, int dflt) {
+        String v = ctx.header(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest(name + " must be an integer");
+        }
     }
 
     // ---- errors ----
@@ -471,6 +604,11 @@ final class HttpApi {
                 yield new ApiError(429, "queue full", q.getMessage());
             }
             case HttpResponseException h -> httpError(h.getStatus(), ctx);
+            case io.jfaasm.runtime.state.GlobalTierException g -> {
+                LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), g.getMessage());
+                ctx.header("Retry-After", "1");
+                yield new ApiError(503, "storage unavailable", "the shared storage (Redis) did not answer; try again");
+            }
             default -> {
                 LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
                 yield new ApiError(500, "internal error", "the server failed to handle this request; see its log");

@@ -1,8 +1,12 @@
 package io.jfaasm.server;
 
 import io.javalin.Javalin;
+import io.jfaasm.cluster.SharedHash;
 import io.jfaasm.runtime.FaasletHost;
+import io.jfaasm.runtime.faaslet.CallResult;
+import io.jfaasm.runtime.scheduler.CallRecord;
 import io.jfaasm.runtime.scheduler.Scheduler;
+import io.jfaasm.runtime.scheduler.SchedulerListener;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Connector;
@@ -25,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start(ServerConfig)} is one self-contained host keeping everything under its data
  * directory; {@link #start(ServerConfig, Storage)} takes the state tier and function store from
- * the caller (a cluster shares them between hosts).
+ * the caller; {@link #start(ServerConfig, ClusterConfig)} joins a cluster of hosts sharing one
+ * Redis (functions, state, snapshots, keys and call records shared; calls handed between hosts).
  */
 public final class JfaasmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JfaasmServer.class);
@@ -39,24 +44,47 @@ public final class JfaasmServer implements AutoCloseable {
     private final Scheduler scheduler;
     private final HttpApi api;
     private final Javalin app;
+    private final ClusterNode cluster;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Server jetty;
 
-    private JfaasmServer(ServerConfig config, DataDir dataDir, Storage storage) {
+    private JfaasmServer(ServerConfig config, DataDir dataDir, Storage storage, ClusterNode cluster) {
         this.config = config;
         this.dataDir = dataDir;
         this.storage = storage;
-        this.keys = new ApiKeys(dataDir.adminKey(), dataDir.keys());
+        this.cluster = cluster;
+        this.keys = cluster == null ? new ApiKeys(dataDir.adminKey(), dataDir.keys())
+                : ApiKeys.shared(cluster.adminKey(ApiKeys.localAdminKey(dataDir.adminKey())),
+                        new SharedHash(cluster.redis(), "api-keys"));
         FaasletHost.Config d = FaasletHost.Config.defaults();
         this.host = FaasletHost.create(new FaasletHost.Config(dataDir.codeCache(), (int) config.maxUploadBytes(),
                 d.threadStackBytes(), d.snapshots(), d.maxIdlePerFunction(), d.idleTimeout(), d.initLimits(),
                 storage.snapshots(), storage.state()));
         this.metrics = new ServerMetrics();
+        SchedulerListener listener = cluster == null ? metrics : new SchedulerListener() {
+            @Override
+            public void callFinished(CallRecord record, CallResult result) {
+                metrics.callFinished(record, result);
+            }
+
+            @Override
+            public void callForwarded(CallRecord record, String to) {
+                metrics.callForwarded(record, to);
+            }
+
+            @Override
+            public void recordFinished(CallRecord record) {
+                cluster.recordFinished(record);
+            }
+        };
         this.scheduler = new Scheduler(host, storage.functions(), Scheduler.Config.defaults(config.hostId())
                 .withSlots(config.slots(), config.maxQueued()).withLimits(config.limits())
-                .withRecordTtl(config.recordTtl()), metrics);
+                .withRecordTtl(config.recordTtl()), listener);
+        if (cluster != null) {
+            scheduler.forwardTo(cluster);
+        }
         metrics.watch(scheduler, host, storage);
-        this.api = new HttpApi(config, scheduler, host, keys, metrics);
+        this.api = new HttpApi(config, scheduler, host, keys, metrics, cluster);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -83,7 +111,7 @@ public final class JfaasmServer implements AutoCloseable {
             dir.close();
             throw e;
         }
-        return start(config, dir, storage);
+        return start(config, dir, storage, null);
     }
 
     /**
@@ -91,15 +119,35 @@ public final class JfaasmServer implements AutoCloseable {
      * the data directory). The caller closes a {@link Storage#shared shared} storage after the server.
      */
     public static JfaasmServer start(ServerConfig config, Storage storage) {
-        return start(config, DataDir.open(config.dataDir()), storage);
+        return start(config, DataDir.open(config.dataDir()), storage, null);
     }
 
-    private static JfaasmServer start(ServerConfig config, DataDir dir, Storage storage) {
+    /**
+     * Starts a host of a cluster: every host on the same Redis and namespace shares functions,
+     * state, snapshots, API keys and call records, and hands calls to the others when it is full
+     * (docs/architecture.md, "Cluster"). The data directory keeps only compiled code and the lock.
+     */
+    public static JfaasmServer start(ServerConfig config, ClusterConfig cluster) {
+        DataDir dir = DataDir.open(config.dataDir());
+        ClusterNode node;
+        try {
+            node = ClusterNode.connect(cluster, config.hostId(), config.recordTtl());
+        } catch (RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+        return start(config, dir, node.storage(), node);
+    }
+
+    private static JfaasmServer start(ServerConfig config, DataDir dir, Storage storage, ClusterNode cluster) {
         JfaasmServer server;
         try {
-            server = new JfaasmServer(config, dir, storage);
+            server = new JfaasmServer(config, dir, storage, cluster);
         } catch (RuntimeException e) {
             storage.close();
+            if (cluster != null) {
+                cluster.close();
+            }
             dir.close();
             throw e;
         }
@@ -111,6 +159,14 @@ public final class JfaasmServer implements AutoCloseable {
                     + rootMessage(e), e);
         }
         server.afterStart();
+        if (cluster != null) {
+            try {
+                cluster.start(server.scheduler, server.url());
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
         return server;
     }
 
@@ -165,6 +221,11 @@ public final class JfaasmServer implements AutoCloseable {
         return host;
     }
 
+    /** Whether this host is part of a cluster (started with a {@link ClusterConfig}). */
+    public boolean clustered() {
+        return cluster != null;
+    }
+
     /**
      * Stops gracefully: stops accepting connections, refuses new calls (503) on open ones, lets
      * running and queued calls finish for up to {@link ServerConfig#shutdownGrace()}, then stops
@@ -174,6 +235,9 @@ public final class JfaasmServer implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (cluster != null) {
+            cluster.leave(); // no new calls from other hosts; theirs running here finish below
         }
         api.drain();
         if (jetty != null) {
@@ -189,7 +253,7 @@ public final class JfaasmServer implements AutoCloseable {
         }
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         boolean interrupted = false;
-        while (scheduler.running() + scheduler.queued() > 0 || api.activeRequests() > 0) {
+        while (scheduler.running() + scheduler.queued() + scheduler.forwarding() > 0 || api.activeRequests() > 0) {
             if (System.nanoTime() - deadline > 0 || interrupted) {
                 LOG.warn("stopping with {} calls running and {} queued: the grace period of {} s is over",
                         scheduler.running(), scheduler.queued(), config.shutdownGrace().toSeconds());
@@ -209,6 +273,9 @@ public final class JfaasmServer implements AutoCloseable {
         host.close();
         metrics.close();
         storage.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         dataDir.close();
     }
 

@@ -89,6 +89,13 @@ final class ServerMetrics implements SchedulerListener, AutoCloseable {
                 .tag("kind", start).register(registry).increment();
     }
 
+    /** A call handed to another host of the cluster (counted there when it runs). */
+    @Override
+    public void callForwarded(CallRecord record, String host) {
+        Counter.builder("jfaasm.calls.forwarded").description("Calls handed to another host of the cluster")
+                .tag("host", host).register(registry).increment();
+    }
+
     /** A call refused before it was queued: why (queue_full, unknown_function, draining). */
     void refused(String reason) {
         Counter.builder("jfaasm.calls.refused").description("Calls refused before they were queued")

@@ -1,12 +1,19 @@
 package io.jfaasm.runtime.scheduler;
 
 import io.jfaasm.runtime.faaslet.CallResult;
+import io.jfaasm.runtime.faaslet.Failure;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Everything known about one call: kept by the scheduler for a while after it finishes, so that
  * its status, output and logs can be read by id (and awaited by a parent that chained it).
+ *
+ * <p>In a cluster a call may run on another host than the one it was submitted to: its record
+ * stays with the host it was submitted to, says which host ran it ({@link #host()}) and finishes
+ * with the result that host sent back. {@link #restore} rebuilds a record read from elsewhere.
  */
 public final class CallRecord {
     private final String id;
@@ -14,6 +21,7 @@ public final class CallRecord {
     private final String parentId;
     private final Instant submittedAt;
     private final CompletableFuture<CallRecord> done = new CompletableFuture<>();
+    private final List<String> children = new CopyOnWriteArrayList<>();
     private volatile CallStatus status = CallStatus.QUEUED;
     private volatile String host;
     private volatile Instant startedAt;
@@ -22,10 +30,46 @@ public final class CallRecord {
     private volatile String error;
 
     public CallRecord(String id, FunctionId function, String parentId) {
+        this(id, function, parentId, Instant.now());
+    }
+
+    private CallRecord(String id, FunctionId function, String parentId, Instant submittedAt) {
         this.id = id;
         this.function = function;
         this.parentId = parentId;
-        this.submittedAt = Instant.now();
+        this.submittedAt = submittedAt;
+    }
+
+    /**
+     * A record as another host (or Redis) described it: a snapshot, finished when {@code status}
+     * is. For reading only; nothing runs it.
+     *
+     * @param failureKind how it failed, when it failed in a Faaslet; null for failures outside
+     *     one (host lost, never ran) and for calls that did not fail
+     */
+    public static CallRecord restore(String id, FunctionId function, String parentId, CallStatus status,
+            String host, Instant submittedAt, Instant startedAt, Instant finishedAt, Integer returnCode,
+            String error, Failure.Kind failureKind, byte[] output, byte[] stdout, byte[] stderr,
+            List<String> children) {
+        CallRecord r = new CallRecord(id, function, parentId, submittedAt == null ? Instant.EPOCH : submittedAt);
+        r.children.addAll(children);
+        r.status = status;
+        r.host = host;
+        r.startedAt = startedAt;
+        r.finishedAt = finishedAt;
+        r.error = error;
+        if (status.finished()) {
+            Failure failure = failureKind == null ? null
+                    : new Failure(failureKind, messageOf(error, failureKind));
+            r.result = new CallResult(returnCode == null ? -1 : returnCode, output, stdout, stderr, failure, 0, null, 0);
+            r.done.complete(r);
+        }
+        return r;
+    }
+
+    private static String messageOf(String error, Failure.Kind kind) {
+        String prefix = kind.name().toLowerCase(java.util.Locale.ROOT) + ": ";
+        return error == null ? "" : error.startsWith(prefix) ? error.substring(prefix.length()) : error;
     }
 
     void started(String hostId) {
@@ -46,6 +90,34 @@ public final class CallRecord {
         done.complete(this);
     }
 
+    void childAdded(String childId) {
+        children.add(childId);
+    }
+
+    /** Handed to another host: it shows as running there from now on. */
+    void forwarded(String hostId) {
+        host = hostId;
+        if (startedAt == null) {
+            startedAt = Instant.now();
+        }
+        status = CallStatus.RUNNING;
+    }
+
+    /** The result another host sent back (and its error, if it gave one), then {@link #publish}. */
+    void finishedRemotely(String hostId, CallResult r, String remoteError, List<String> remoteChildren) {
+        host = hostId;
+        children.addAll(remoteChildren);
+        finished(r);
+        if (remoteError != null && status == CallStatus.FAILED) {
+            error = remoteError;
+        }
+    }
+
+    /** Ends a call that failed outside any Faaslet (its host was lost): {@code reason} is the error. */
+    void failed(String reason) {
+        failedBeforeRunning(reason);
+    }
+
     /** Ends a call that never ran (its function was deleted, its host stopped). */
     void failedBeforeRunning(String reason) {
         error = reason;
@@ -60,6 +132,11 @@ public final class CallRecord {
 
     public FunctionId function() {
         return function;
+    }
+
+    /** The ids of the calls this one chained, in order (as far as the host that ran it tells). */
+    public List<String> children() {
+        return List.copyOf(children);
     }
 
     /** The call that chained this one, or null. */
@@ -113,6 +190,12 @@ public final class CallRecord {
     public byte[] stderr() {
         CallResult r = result;
         return r == null ? new byte[0] : r.stderr();
+    }
+
+    /** How it failed in its Faaslet (trap, timeout, ...), or null (not failed, or failed outside one). */
+    public Failure.Kind failureKind() {
+        CallResult r = result;
+        return r == null || r.failure() == null ? null : r.failure().kind();
     }
 
     /** The full result once finished, else null. */

@@ -10,11 +10,17 @@ import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,9 +39,17 @@ import org.slf4j.LoggerFactory;
  * <p>Each call waits for its slot on a virtual thread and runs in a Faaslet on one of the host's
  * call threads. A call that awaits a chained call gives its slot back while it waits, so a full
  * host never deadlocks on its own fan-out.
+ *
+ * <p>In a cluster ({@link #forwardTo}) a call that cannot start here at once — every slot or the
+ * function's concurrency taken — is handed to another host the {@link CallForwarder} picks, if
+ * any has room; its record stays here and finishes with what that host sends back. Chained calls
+ * take the same path. On a {@link FunctionStore#shared() shared} store, functions uploaded through
+ * other hosts are deployed here when first called, and redeployed when they change.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    /** How often a call queued on a host of a cluster looks again for another host with room. */
+    private static final long REPICK_MS = 200;
 
     /**
      * @param hostId this host's name in call records
@@ -93,6 +107,8 @@ public final class Scheduler implements AutoCloseable {
     private final ScheduledExecutorService janitor;
     private final Object[] uploadLocks = new Object[64];
     private final java.util.Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger forwarding = new AtomicInteger();
+    private volatile CallForwarder forwarder;
     private volatile boolean closed;
 
     public Scheduler(FaasletHost host, FunctionStore store, Config config, SchedulerListener listener) {
@@ -108,13 +124,26 @@ public final class Scheduler implements AutoCloseable {
                 .name("scheduler-janitor").factory());
         long every = Math.max(1000, config.recordTtl().toMillis() / 10);
         janitor.scheduleWithFixedDelay(this::expireRecords, every, every, TimeUnit.MILLISECONDS);
-        for (FunctionId id : store.list()) {
-            try {
-                deploy(id, store.get(id));
-            } catch (RuntimeException e) {
-                LOG.warn("stored function {} no longer loads: {}", id, e.getMessage());
+        if (store.shared()) {
+            // a cluster's functions are deployed here when first called, and kept up to date
+            store.watch(this::refresh);
+        } else {
+            for (FunctionId id : store.list()) {
+                try {
+                    deploy(id, store.get(id), null);
+                } catch (RuntimeException e) {
+                    LOG.warn("stored function {} no longer loads: {}", id, e.getMessage());
+                }
             }
         }
+    }
+
+    /**
+     * Joins a cluster: calls that cannot start here at once go to the hosts {@code f} picks. Set
+     * once, before calls arrive.
+     */
+    public void forwardTo(CallForwarder f) {
+        this.forwarder = f;
     }
 
     public Config config() {
@@ -132,9 +161,17 @@ public final class Scheduler implements AutoCloseable {
      * for new calls; calls in flight finish on the old one.
      */
     public FunctionInfo upload(FunctionId id, byte[] wasm) {
+        return upload(id, wasm, false);
+    }
+
+    /**
+     * As {@link #upload(FunctionId, byte[])}, marking whether the function is idempotent (a call
+     * lost with a host that died may then run again elsewhere; see {@link FunctionInfo}).
+     */
+    public FunctionInfo upload(FunctionId id, byte[] wasm, boolean idempotent) {
         synchronized (lockOf(id)) { // the memory and the store agree on the version
-            Deployed d = deploy(id, wasm);
-            store.put(id, wasm);
+            Deployed d = deploy(id, wasm, idempotent ? new FunctionInfo(id, "", 0, 0, Instant.now(), true) : null);
+            store.put(d.info, wasm);
             return d.info;
         }
     }
@@ -143,14 +180,72 @@ public final class Scheduler implements AutoCloseable {
         return uploadLocks[Math.floorMod(id.hashCode(), uploadLocks.length)];
     }
 
-    private Deployed deploy(FunctionId id, byte[] wasm) {
+    /** Loads a module as the function's version for new calls; {@code stored}: what the store says of it, or null. */
+    private Deployed deploy(FunctionId id, byte[] wasm, FunctionInfo stored) {
         long start = System.nanoTime();
         CompiledModule module = host.load(wasm);
         long millis = (System.nanoTime() - start) / 1_000_000;
-        Deployed d = new Deployed(new FunctionInfo(id, module.sha256(), wasm.length, millis, Instant.now()),
-                module, config.maxPerFunction());
+        boolean sameVersion = stored != null && module.sha256().equals(stored.sha256());
+        FunctionInfo info = new FunctionInfo(id, module.sha256(), wasm.length,
+                sameVersion ? stored.compileMillis() : millis,
+                sameVersion ? stored.uploadedAt() : Instant.now(),
+                stored != null && stored.idempotent());
+        Deployed d = new Deployed(info, module, config.maxPerFunction());
         retire(functions.put(id, d));
         return d;
+    }
+
+    /**
+     * The function's deployed version; on a shared store, one this host lacks is deployed from the
+     * store first. Null when nobody has such a function.
+     */
+    private Deployed deployed(FunctionId id) {
+        Deployed d = functions.get(id);
+        if (d != null || !store.shared()) {
+            return d;
+        }
+        synchronized (lockOf(id)) {
+            d = functions.get(id);
+            if (d == null) {
+                FunctionStore.Stored s = store.fetch(id);
+                if (s != null) {
+                    d = deploy(id, s.wasm(), s.info());
+                }
+            }
+            return d;
+        }
+    }
+
+    /**
+     * Brings a function up to the store's version: redeploys it when the store holds another
+     * version, forgets it when the store no longer has it. A function this host has not deployed
+     * stays undeployed (it is deployed when first called). Called when the store reports a change.
+     */
+    public void refresh(FunctionId id) {
+        if (!store.shared()) {
+            return;
+        }
+        synchronized (lockOf(id)) {
+            Deployed d = functions.get(id);
+            if (d == null) {
+                return;
+            }
+            FunctionStore.Stored s = store.fetch(id);
+            if (s == null) {
+                retire(functions.remove(id));
+                LOG.info("function {} was deleted through another host", id);
+                return;
+            }
+            if (!d.info.sha256().equals(sha256(s.wasm()))) {
+                try {
+                    deploy(id, s.wasm(), s.info());
+                    LOG.info("function {} redeployed at its new version", id);
+                } catch (RuntimeException e) {
+                    retire(functions.remove(id));
+                    LOG.warn("the new version of {} does not load here: {}", id, e.getMessage());
+                }
+            }
+        }
     }
 
     public boolean delete(FunctionId id) {
@@ -172,15 +267,44 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** A function's description; on a shared store, as the store has it (the cluster's newest version). */
     public Optional<FunctionInfo> function(FunctionId id) {
+        if (store.shared()) {
+            FunctionInfo stored = store.describe(id);
+            if (stored != null) {
+                return Optional.of(stored);
+            }
+            Deployed d = functions.get(id);
+            return d == null || store.get(id) == null ? Optional.empty() : Optional.of(d.info);
+        }
         return Optional.ofNullable(functions.get(id)).map(d -> d.info);
     }
 
-    /** The functions of a user (or of every user, for null), sorted. */
+    /** The functions of a user (or of every user, for null), sorted; on a shared store, the cluster's. */
     public List<FunctionInfo> functions(String user) {
-        return functions.values().stream().map(d -> d.info)
-                .filter(i -> user == null || i.id().user().equals(user))
+        List<FunctionInfo> all;
+        if (store.shared()) {
+            Map<FunctionId, FunctionInfo> byId = new LinkedHashMap<>();
+            for (FunctionInfo i : store.describeAll()) {
+                byId.put(i.id(), i);
+            }
+            all = new ArrayList<>(byId.values());
+        } else {
+            all = functions.values().stream().map(d -> d.info).toList();
+        }
+        return all.stream().filter(i -> user == null || i.id().user().equals(user))
                 .sorted(Comparator.comparing(i -> i.id().toString())).toList();
+    }
+
+    /** Functions deployed on this host with a Proto-Faaslet ready: the warm sets this host is in. */
+    public List<FunctionId> warmFunctions() {
+        List<FunctionId> out = new ArrayList<>();
+        functions.forEach((id, d) -> {
+            if (!d.retired && host.proto(d.module) != null) {
+                out.add(id);
+            }
+        });
+        return out;
     }
 
     // ---- calls -------------------------------------------------------------------------------
@@ -196,20 +320,58 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private CallRecord submit(FunctionId id, byte[] input, String parentId, int chainIndex, int tableIndex) {
-        Deployed d = functions.get(id);
+        Deployed d = deployed(id);
         if (d == null) {
             throw new UnknownFunctionException(id);
         }
+        CallRecord record = new CallRecord(newCallId(), id, parentId);
+        start(record, d, input, chainIndex, tableIndex, List.of(config.hostId()), true);
+        return record;
+    }
+
+    /**
+     * Takes a call another host handed to this one: runs it here under the caller's id (or hands
+     * it on, if this host is full and the call has hops left). The record completes when it ends.
+     *
+     * @throws UnknownFunctionException when the store has no such function
+     * @throws QueueFullException when every slot is busy and the queue is at its bound
+     */
+    public CallRecord accept(ForwardedCall call) {
+        FunctionId id = call.function();
+        Deployed d = deployed(id);
+        if (d != null && call.sha256() != null && !call.sha256().equals(d.info.sha256()) && store.shared()) {
+            refresh(id); // the sender knows another version: take the store's newest
+            d = deployed(id);
+        }
+        if (d == null) {
+            throw new UnknownFunctionException(id);
+        }
+        CallRecord record = new CallRecord(call.callId(), id, call.parentId());
+        List<String> visited = call.visited().contains(config.hostId()) ? call.visited()
+                : append(call.visited(), config.hostId());
+        start(record, d, call.input(), call.chainIndex(), call.tableIndex(), visited, false);
+        return record;
+    }
+
+    private void start(CallRecord record, Deployed d, byte[] input, int chainIndex, int tableIndex,
+            List<String> visited, boolean ownedHere) {
         if (queued.incrementAndGet() > config.maxQueued()) {
             queued.decrementAndGet();
             throw new QueueFullException(config.maxQueued());
         }
-        CallRecord record = new CallRecord(newCallId(), id, parentId);
         records.put(record.id(), record);
+        if (ownedHere) {
+            record.done().thenRun(() -> listener.recordFinished(record));
+        }
         d.inFlight.incrementAndGet();
         Thread.ofVirtual().name("call-" + record.id()).start(
-                () -> run(record, d, input, chainIndex, tableIndex));
-        return record;
+                () -> run(record, d, input, chainIndex, tableIndex, visited));
+    }
+
+    private static List<String> append(List<String> list, String item) {
+        List<String> out = new ArrayList<>(list);
+        out.add(item);
+        return List.copyOf(out);
     }
 
     /** The slot and function permit of a running call, given back while it awaits a child. */
@@ -232,6 +394,36 @@ public final class Scheduler implements AutoCloseable {
             held = true;
         }
 
+        /** Takes the slot and the function's permit only if both are free now (fair to waiters). */
+        boolean tryAcquireNow() throws InterruptedException {
+            if (!slots.tryAcquire(0, TimeUnit.SECONDS)) {
+                return false;
+            }
+            if (!function.concurrency.tryAcquire(0, TimeUnit.SECONDS)) {
+                slots.release();
+                return false;
+            }
+            held = true;
+            return true;
+        }
+
+        /** Waits up to {@code ms} for the slot and the function's permit; false when they did not come. */
+        boolean tryAcquireWithin(long ms) throws InterruptedException {
+            if (held) {
+                return true;
+            }
+            long deadline = System.nanoTime() + ms * 1_000_000;
+            if (!slots.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            if (!function.concurrency.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                slots.release();
+                return false;
+            }
+            held = true;
+            return true;
+        }
+
         void release() {
             if (held) {
                 held = false;
@@ -241,19 +433,117 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private void run(CallRecord record, Deployed d, byte[] input, int chainIndex, int tableIndex) {
+    private void run(CallRecord record, Deployed d, byte[] input, int chainIndex, int tableIndex,
+            List<String> visited) {
         Permits permits = new Permits(d);
         try {
+            String target = null;
             waiting.add(Thread.currentThread());
             try {
                 if (closed) {
                     throw new InterruptedException();
                 }
-                permits.acquire();
+                if (!permits.tryAcquireNow()) {
+                    target = pick(d, visited, Set.of());
+                    if (target == null && forwarder == null) {
+                        permits.acquire();
+                    }
+                    // in a cluster a queued call keeps looking for a host with room
+                    while (target == null && !permits.tryAcquireWithin(REPICK_MS)) {
+                        target = pick(d, visited, Set.of());
+                    }
+                }
             } finally {
                 waiting.remove(Thread.currentThread());
                 queued.decrementAndGet();
             }
+            if (target != null) {
+                forward(record, d, input, chainIndex, tableIndex, visited, target, permits);
+                return;
+            }
+            runHere(record, d, input, chainIndex, tableIndex, permits);
+        } catch (InterruptedException e) {
+            record.failedBeforeRunning("the host stopped before the call ran");
+        } catch (RuntimeException e) {
+            LOG.error("scheduler fault running call {}", record.id(), e);
+            record.failedBeforeRunning("internal: " + e);
+        } finally {
+            permits.release();
+            if (d.inFlight.decrementAndGet() == 0 && d.retired) {
+                host.unload(d.module);
+            }
+        }
+    }
+
+    /** A host to hand a call to, when this one is in a cluster and the call has hops left; else null. */
+    private String pick(Deployed d, List<String> visited, Set<String> alsoExclude) {
+        CallForwarder f = forwarder;
+        if (f == null || closed || visited.size() - 1 >= f.maxHops()) {
+            return null;
+        }
+        Set<String> exclude = new LinkedHashSet<>(visited);
+        exclude.addAll(alsoExclude);
+        try {
+            return f.pick(d.info.id(), exclude);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot pick a host for a call of {}: {}", d.info.id(), e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Hands a call to another host and finishes its record with what comes back. A host that
+     * refuses it (full, stopping, unreachable) is replaced by another, or this host runs it; a host
+     * that took it and then stopped responding fails it, unless the function is idempotent: then it
+     * runs once more, elsewhere or here.
+     */
+    private void forward(CallRecord record, Deployed d, byte[] input, int chainIndex, int tableIndex,
+            List<String> visited, String first, Permits permits) throws InterruptedException {
+        CallForwarder f = forwarder;
+        Set<String> failed = new LinkedHashSet<>();
+        boolean retried = false;
+        String target = first;
+        forwarding.incrementAndGet();
+        try {
+            while (target != null) {
+                record.forwarded(target);
+                listener.callForwarded(record, target);
+                try {
+                    CallForwarder.RemoteResult r = f.forward(target, new ForwardedCall(record.id(), d.info.id(),
+                            d.info.sha256(), record.parentId(), chainIndex, tableIndex, input, append(visited, target)));
+                    record.finishedRemotely(r.host(), r.result(), r.error(), r.children());
+                    record.publish();
+                    return;
+                } catch (RemoteHostException e) {
+                    failed.add(target);
+                    if (e.handedOver()) {
+                        if (!d.info.idempotent() || retried) {
+                            record.failed("host " + e.host() + " stopped responding: " + e.getMessage());
+                            return;
+                        }
+                        retried = true;
+                        LOG.warn("call {} of idempotent {} lost with host {} ({}); running it again",
+                                record.id(), d.info.id(), e.host(), e.getMessage());
+                    } else {
+                        LOG.debug("host {} did not take call {}: {}", e.host(), record.id(), e.getMessage());
+                    }
+                    target = pick(d, visited, failed);
+                } catch (UnknownFunctionException e) {
+                    record.failed(e.getMessage());
+                    return;
+                }
+            }
+        } finally {
+            forwarding.decrementAndGet();
+        }
+        permits.acquire(); // nobody else can take it: run it here
+        runHere(record, d, input, chainIndex, tableIndex, permits);
+    }
+
+    /** Runs a call in a Faaslet of this host, its permits held. */
+    private void runHere(CallRecord record, Deployed d, byte[] input, int chainIndex, int tableIndex,
+            Permits permits) {
+        try {
             running.incrementAndGet();
             record.started(config.hostId());
             CallRequest request = CallRequest.of(input)
@@ -267,19 +557,9 @@ public final class Scheduler implements AutoCloseable {
             } finally {
                 record.publish(); // after the listener: whoever waits sees the call fully counted
             }
-        } catch (InterruptedException e) {
-            record.failedBeforeRunning("the host stopped before the call ran");
-        } catch (RuntimeException e) {
-            LOG.error("scheduler fault running call {}", record.id(), e);
-            record.failedBeforeRunning("internal: " + e);
         } finally {
-            if (record.startedAt() != null) {
-                running.decrementAndGet();
-            }
+            running.decrementAndGet();
             permits.release();
-            if (d.inFlight.decrementAndGet() == 0 && d.retired) {
-                host.unload(d.module);
-            }
         }
     }
 
@@ -314,7 +594,9 @@ public final class Scheduler implements AutoCloseable {
 
         private int chain(java.util.function.Supplier<CallRecord> submit) {
             try {
-                children.add(submit.get());
+                CallRecord child = submit.get();
+                children.add(child);
+                parent.childAdded(child.id());
                 return children.size();
             } catch (UnknownFunctionException | QueueFullException e) {
                 throw new HostCallException("chaining refused: " + e.getMessage());
@@ -369,9 +651,22 @@ public final class Scheduler implements AutoCloseable {
         return running.get();
     }
 
+    /** Calls submitted here running on other hosts now. */
+    public int forwarding() {
+        return forwarding.get();
+    }
+
     private void expireRecords() {
         Instant cutoff = Instant.now().minus(config.recordTtl());
         records.values().removeIf(r -> r.finishedAt() != null && r.finishedAt().isBefore(cutoff));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String newCallId() {

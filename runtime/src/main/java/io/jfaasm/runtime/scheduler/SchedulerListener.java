@@ -2,10 +2,23 @@ package io.jfaasm.runtime.scheduler;
 
 import io.jfaasm.runtime.faaslet.CallResult;
 
-/** Hears about calls as they finish: what metrics are made of. */
+/** Hears about calls as they finish: what metrics (and, in a cluster, shared records) are made of. */
 public interface SchedulerListener {
-    /** A call finished; {@code result} says how it started, how long it took and how it ended. */
+    /**
+     * A call finished in a Faaslet of this host; {@code result} says how it started, how long it
+     * took and how it ended. Calls this host handed to another are not counted here (the host
+     * that ran them counts them), see {@link #callForwarded}.
+     */
     void callFinished(CallRecord record, CallResult result);
+
+    /** A call submitted here (or handed here) was handed on to another host. */
+    default void callForwarded(CallRecord record, String host) {}
+
+    /**
+     * The record of a call submitted to this host finished, whichever way and wherever it ran
+     * (not called for calls other hosts handed here: their own host records them).
+     */
+    default void recordFinished(CallRecord record) {}
 
     SchedulerListener NONE = (record, result) -> { };
 }

@@ -1,6 +1,8 @@
 package io.jfaasm.server.cli;
 
+import io.jfaasm.cluster.RedisGlobalTier;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.server.ClusterConfig;
 import io.jfaasm.server.DemoFunctions;
 import io.jfaasm.server.JfaasmServer;
 import io.jfaasm.server.ServerConfig;
@@ -24,11 +26,15 @@ import picocli.CommandLine.Option;
             "",
             "API keys are required unless the host is bound to a loopback address; --require-keys",
             "requires them there too. The admin key is printed at start when they are required.",
+            "",
+            "With --redis, every host on that Redis (and namespace) is one cluster: functions, state,",
+            "snapshots, API keys and call records are shared, and a full host hands calls to the",
+            "others (docs/architecture.md, \"Cluster\"). Give each host its own --host-id.",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "1:the server could not start (port in use, data directory locked or unusable)",
+            "1:the server could not start (port in use, data directory locked or unusable, Redis unreachable)",
             "2:bad usage"
         })
 public final class ServeCommand implements Callable<Integer> {
@@ -77,16 +83,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where --demo finds the examples (default: ./examples, else the checkout's).")
     Path examples;
 
-    @Option(names = "--redis", paramLabel = "URI", hidden = true,
-            description = "Join a cluster through Redis (not available yet).")
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Join the cluster of hosts sharing this Redis: redis://HOST:PORT[/DB].")
     String redis;
+
+    @Option(names = "--redis-namespace", paramLabel = "NS",
+            description = "Prefix of every Redis key of the cluster (default: ${DEFAULT-VALUE}); "
+                    + "clusters sharing one Redis differ by it.")
+    String redisNamespace = RedisGlobalTier.DEFAULT_NAMESPACE;
+
+    @Option(names = "--advertise", paramLabel = "URL",
+            description = "The URL other hosts of the cluster reach this one at (default: this server's own, "
+                    + "e.g. http://127.0.0.1:PORT; give a reachable address when hosts run on several machines).")
+    String advertise;
 
     @Override
     public Integer call() {
-        if (redis != null) {
-            System.err.println("error: --redis: the cluster mode is not available yet; run without it for one host");
-            return 2;
-        }
         JfaasmServer server;
         try {
             server = start(System.out);
@@ -134,6 +146,17 @@ public final class ServeCommand implements Callable<Integer> {
         return c;
     }
 
+    /** The cluster the options name, or null for one self-contained host. */
+    public ClusterConfig clusterConfig() {
+        if (redis == null) {
+            if (advertise != null || !redisNamespace.equals(RedisGlobalTier.DEFAULT_NAMESPACE)) {
+                throw new IllegalArgumentException("--advertise and --redis-namespace need --redis");
+            }
+            return null;
+        }
+        return ClusterConfig.of(redis).withNamespace(redisNamespace).withAdvertiseUrl(advertise);
+    }
+
     /** Starts the server and prints where it is, its admin key if needed, and the demo functions. */
     public JfaasmServer start(PrintStream out) {
         ServerConfig config = config();
@@ -145,10 +168,15 @@ public final class ServeCommand implements Callable<Integer> {
                         + (examples == null ? " (run from the repository, or give --examples DIR)" : ": " + examples));
             }
         }
-        JfaasmServer server = JfaasmServer.start(config);
+        ClusterConfig cluster = clusterConfig();
+        JfaasmServer server = cluster == null ? JfaasmServer.start(config) : JfaasmServer.start(config, cluster);
         String url = server.url();
         out.println("jfaasm: serving on " + url + " (host " + config.hostId() + ", " + config.slots()
                 + " slots, data in " + config.dataDir().toAbsolutePath().normalize() + ")");
+        if (cluster != null) {
+            out.println("jfaasm: part of the cluster on " + cluster.redisUri().replaceFirst("//[^@/]*@", "//")
+                    + " (namespace '" + cluster.namespace() + "'): functions, state, keys and call records shared");
+        }
         String auth = "";
         if (server.keysRequired()) {
             out.println("jfaasm: API keys are required. Admin key: " + server.adminKey());

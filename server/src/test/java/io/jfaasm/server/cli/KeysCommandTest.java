@@ -88,13 +88,20 @@ class KeysCommandTest {
     }
 
     @Test
-    void serveRefusesRedisForNowAndExplainsItsOptions() {
-        assertThat(JfaasmCommand.execute("serve", "--redis", "redis://127.0.0.1:6379")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not available yet");
+    void serveExplainsItsOptionsAndRefusesBadClusterOptions() {
         assertThat(JfaasmCommand.execute("serve", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--demo").contains("--require-keys")
-                .contains("--data-dir");
+                .contains("--data-dir").contains("--redis").contains("--advertise").contains("--redis-namespace");
         assertThat(JfaasmCommand.execute("serve", "--port", "70000", "--data-dir", tmp.toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("port must be");
+        assertThat(JfaasmCommand.execute("serve", "--advertise", "http://10.0.0.1:8080", "--data-dir", tmp.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("need --redis");
+        assertThat(JfaasmCommand.execute("serve", "--redis", "redis-cluster://127.0.0.1:7000", "--port", "0",
+                "--data-dir", tmp.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Redis Cluster URI is not supported");
+        assertThat(JfaasmCommand.execute("serve", "--redis", "redis://127.0.0.1:1", "--port", "0",
+                "--data-dir", tmp.toString())).as("no Redis there").isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach Redis at redis://127.0.0.1:1");
     }
 }
