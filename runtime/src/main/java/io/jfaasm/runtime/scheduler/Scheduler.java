@@ -325,7 +325,7 @@ public final class Scheduler implements AutoCloseable {
             throw new UnknownFunctionException(id);
         }
         CallRecord record = new CallRecord(newCallId(), id, parentId);
-        start(record, d, input, chainIndex, tableIndex, List.of(config.hostId()), true);
+        start(record, d, input, chainIndex, tableIndex, List.of(config.hostId()));
         return record;
     }
 
@@ -349,20 +349,18 @@ public final class Scheduler implements AutoCloseable {
         CallRecord record = new CallRecord(call.callId(), id, call.parentId());
         List<String> visited = call.visited().contains(config.hostId()) ? call.visited()
                 : append(call.visited(), config.hostId());
-        start(record, d, call.input(), call.chainIndex(), call.tableIndex(), visited, false);
+        start(record, d, call.input(), call.chainIndex(), call.tableIndex(), visited);
         return record;
     }
 
     private void start(CallRecord record, Deployed d, byte[] input, int chainIndex, int tableIndex,
-            List<String> visited, boolean ownedHere) {
+            List<String> visited) {
         if (queued.incrementAndGet() > config.maxQueued()) {
             queued.decrementAndGet();
             throw new QueueFullException(config.maxQueued());
         }
         records.put(record.id(), record);
-        if (ownedHere) {
-            record.done().thenRun(() -> listener.recordFinished(record));
-        }
+        record.done().thenRun(() -> listener.recordFinished(record));
         d.inFlight.incrementAndGet();
         Thread.ofVirtual().name("call-" + record.id()).start(
                 () -> run(record, d, input, chainIndex, tableIndex, visited));

@@ -15,8 +15,8 @@ public interface SchedulerListener {
     default void callForwarded(CallRecord record, String host) {}
 
     /**
-     * The record of a call submitted to this host finished, whichever way and wherever it ran
-     * (not called for calls other hosts handed here: their own host records them).
+     * A call's record finished, whichever way and wherever it ran: for calls submitted here and
+     * for calls other hosts handed here alike (so a result outlives either host).
      */
     default void recordFinished(CallRecord record) {}
 

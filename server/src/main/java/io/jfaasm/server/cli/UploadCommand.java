@@ -42,10 +42,15 @@ final class UploadCommand extends ClientCommand {
     @Option(names = "--json", description = "Print the server's JSON answer as it is.")
     boolean json;
 
+    @Option(names = "--idempotent", description = "Mark the function safe to run twice: in a cluster, a call "
+            + "lost with a host that died runs again elsewhere instead of failing.")
+    boolean idempotent;
+
     @Override
     int run(ServerClient client) {
         byte[] wasm = readLocal(file);
-        ServerClient.Response r = client.expect("PUT", "/f/" + seg(user) + "/" + seg(function), wasm, 200, 201);
+        ServerClient.Response r = client.expect("PUT", "/f/" + seg(user) + "/" + seg(function)
+                + (idempotent ? "?idempotent=true" : ""), wasm, 200, 201);
         if (json) {
             printJson(r);
             return 0;

@@ -99,7 +99,10 @@ class ClientCommandsTest {
         assertThat(jfaasm("upload", "demo", "hello2", RunCommandTest.example("hello"))).as(stderr()).isZero();
         assertThat(stdout()).startsWith("uploaded demo/hello2: ").contains("bytes, sha256 ", "compiled in ");
         assertThat(jfaasm("upload", "--json", "demo", "hello2", RunCommandTest.example("hello"))).isZero();
-        assertThat(stdout()).contains("\"sha256\"", "\"sizeBytes\"", "\"compileMillis\"", "\"hello2\"");
+        assertThat(stdout()).contains("\"sha256\"", "\"sizeBytes\"", "\"compileMillis\"", "\"hello2\"")
+                .contains("\"idempotent\":false");
+        assertThat(jfaasm("upload", "--json", "--idempotent", "demo", "hello2", RunCommandTest.example("hello"))).isZero();
+        assertThat(stdout()).contains("\"idempotent\":true");
     }
 
     @Test
