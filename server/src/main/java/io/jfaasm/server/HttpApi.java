@@ -343,6 +343,9 @@ final class HttpApi {
         m.put("startedAt", Json.time(r.startedAt()));
         m.put("finishedAt", Json.time(r.finishedAt()));
         m.put("outputBytes", status.finished() ? r.output().length : null);
+        m.put("cpuMillis", r.result() == null ? null : r.result().cpuNanos() / 1e6);
+        m.put("start", r.result() == null || r.result().start() == null ? null
+                : r.result().start().name().toLowerCase(Locale.ROOT));
         m.put("parentId", r.parentId());
         m.put("children", r.children());
         return m;
@@ -467,6 +470,7 @@ final class HttpApi {
         m.put("idleFaaslets", host.idleFaaslets());
         m.put("functions", scheduler.functions(null).size());
         m.put("auth", keysRequired ? "keys" : "open");
+        m.put("cpuIsolation", host.cpuMode().name().toLowerCase(Locale.ROOT));
         m.put("startedAt", Json.time(startedAt));
         if (cluster != null) {
             m.put("forwarding", scheduler.forwarding());

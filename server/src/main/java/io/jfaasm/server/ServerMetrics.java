@@ -78,6 +78,8 @@ final class ServerMetrics implements SchedulerListener, AutoCloseable {
         Timer.builder("jfaasm.call.duration").description("Wall time of a call in its Faaslet")
                 .tag("function", function).serviceLevelObjectives(BUCKETS)
                 .register(registry).record(result.nanos(), TimeUnit.NANOSECONDS);
+        Counter.builder("jfaasm.call.cpu.seconds").description("CPU time of calls, by function")
+                .tag("function", function).register(registry).increment(result.cpuNanos() / 1e9);
         if (record.startedAt() != null) {
             Timer.builder("jfaasm.call.queue.wait").description("Time from submission to a slot")
                     .serviceLevelObjectives(BUCKETS).register(registry)
