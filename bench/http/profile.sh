@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Where a no-op HTTP call's time goes: runs bench/http/run.sh (noop only) with a JFR recording in
-# the server (CPU-time samples every 1 ms of a thread's CPU, allocation samples, GC), then
-# summarises it with JfrTop.java.
+# Where an HTTP call's time goes: runs bench/http/run.sh for one target with a JFR recording in
+# each server process (CPU-time samples every 1 ms of a thread's CPU, allocation samples, GC),
+# then summarises each recording with JfrTop.java.
 #
-health] [--out DIR]|health] [--out DIR]
+#   bench/http/profile.sh [--conns 16] [--duration 30] [--target noop|health|fanout|rate] [--out DIR] \
+#                         [-- RUN.SH OPTIONS, e.g. --redis redis://127.0.0.1:6379 --hosts 2]
 #
+# For fanout, --conns is the number of connections sending fanouts; for rate, it is the rate.
 # The recording starts after the server's start and the warm-up (delay), so JIT warm-up is not
 # in it. Extra JVM flags for the server can still be given in JFAASM_JAVA_OPTS.
 set -euo pipefail
@@ -18,12 +20,14 @@ while (( $# )); do
     --duration) duration="$2"; shift 2 ;;
     --target) target="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --) shift; break ;;   # the rest goes to run.sh, e.g. -- --redis redis://127.0.0.1:6379 --hosts 2
     *) echo "profile.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 out="${out:-$(mktemp -d /tmp/jfaasm-http-profile.XXXXXX)}"
 mkdir -p "$out"
-jfr="$out/server.jfr"
+: > "$out/profile.txt"
+jfr="$out/server-%p.jfr"   # one recording per host process
 "$repo/jfaasm" --help >/dev/null        # build first if needed, so the start-up below is short
 warmup=15
 # start-up (~3 s) + warm-up; record the measured run only
@@ -31,7 +35,10 @@ delay=$(( warmup + 6 ))
 rec="settings=profile,delay=${delay}s,duration=$(( duration - 4 ))s,filename=$jfr"
 rec+=",jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=1ms"
 JFAASM_JAVA_OPTS="-XX:StartFlightRecording=$rec ${JFAASM_JAVA_OPTS:-}" \
-  "$here/run.sh" --only "$target" --conns "$conns" --fanout-conns "$conns" --rates "$conns" --rate-conns 16 --duration "$duration" --warmup "$warmup" --out "$out"
-for _ in $(seq 50); do [[ -s "$jfr" ]] && break; sleep 0.2; done
-"$JAVA_HOME/bin/java" "$here/JfrTop.java" "$jfr" 25 | tee "$out/profile.txt"
-echo "recording: $jfr; summary: $out/profile.txt" >&2
+  "$here/run.sh" --only "$target" --conns "$conns" --fanout-conns "$conns" --rates "$conns" --rate-conns 16 --duration "$duration" --warmup "$warmup" --out "$out" "$@"
+sleep 1
+for f in "$out"/server-*.jfr; do   # one per host (named by pid)
+  echo "== $f" | tee -a "$out/profile.txt"
+  "$JAVA_HOME/bin/java" "$here/JfrTop.java" "$f" 25 | tee -a "$out/profile.txt"
+done
+echo "recordings: $out/server-*.jfr; summary: $out/profile.txt" >&2

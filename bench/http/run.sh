@@ -21,6 +21,8 @@
 # Cluster: --redis redis://127.0.0.1:6379 --hosts 2 starts that many hosts on one Redis (a fresh
 #          key namespace, removed at the end); the load goes to host 1, CPU and metrics are summed over
 #          all hosts, and the fanout table shows how many chained calls host 1 handed to the others.
+#          --host1-args "--slots 2" gives host 1 alone extra serve options (a small host 1 hands most
+#          chained calls over: the cost of forwarding).
 # Options: --conns "4 16 64"  --duration 15  --warmup 10  --threads 2  --only "health noop square fanout"
 #          --fanout-n 100  --fanout-conns "1 2 4"  --rates "2000 5000 10000"  --rate-conns 16  --out DIR (raw wrk output and results.md; default: a temp dir)
 #          --keep-data (leave the data directory)  --server-log FILE
@@ -46,6 +48,7 @@ keep_data=0
 server_log=""
 redis=""
 hosts=1
+host1_args=""
 while (( $# )); do
   case "$1" in
     --conns) conns="$2"; shift 2 ;;
@@ -61,6 +64,7 @@ while (( $# )); do
     --keep-data) keep_data=1; shift ;;
     --redis) redis="$2"; shift 2 ;;
     --hosts) hosts="$2"; shift 2 ;;
+    --host1-args) host1_args="$2"; shift 2 ;;
     --server-log) server_log="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (--help)" >&2; exit 2 ;;
@@ -123,7 +127,7 @@ start_host() {
   [[ -n "$u" ]] || { cat "$log" >&2; echo "run.sh: host $i did not start" >&2; exit 1; }
   urls+=("$u")
 }
-start_host 1 --demo
+start_host 1 --demo $host1_args
 for (( i = 2; i <= hosts; i++ )); do
   start_host "$i"
   for _ in $(seq 100); do   # it sees the functions host 1 uploaded
@@ -242,7 +246,7 @@ header() {
 
 # ---- the runs --------------------------------------------------------------------------------
 say "## $(date -u +%Y-%m-%dT%H:%MZ): $ncpu CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ { print $2 }') GiB; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "hosts: ${urls[*]} (pids ${pids[*]})${redis:+, cluster on $redis namespace $namespace}; wrk $(wrk --version 2>&1 | head -1 | cut -d' ' -f2), $threads wrk threads, ${duration} s per run after ${warmup} s of warm-up; JFAASM_JAVA_OPTS='${JFAASM_JAVA_OPTS:-}' JFAASM_SERVE_ARGS='${JFAASM_SERVE_ARGS:-}'"
+say "hosts: ${urls[*]} (pids ${pids[*]})${redis:+, cluster on $redis namespace $namespace}; wrk $(wrk --version 2>&1 | head -1 | cut -d' ' -f2), $threads wrk threads, ${duration} s per run after ${warmup} s of warm-up; JFAASM_JAVA_OPTS='${JFAASM_JAVA_OPTS:-}' JFAASM_SERVE_ARGS='${JFAASM_SERVE_ARGS:-}'${host1_args:+ host 1: $host1_args}"
 say "cores busy = both CPUs' busy time over the run, in cores (2 = saturated); server / wrk = their CPU (wrk, or the open-loop client for fixed rates); other = the rest of the machine"
 say "Closed loop (wrk): each connection sends its next request when the last answer arrives; latencies are those of the requests sent. Open loop (fixed rate, HttpLoad): requests are due at a fixed rate and latency counts from when each was due, so stalls count in full (raw p99: from the actual send)."
 
@@ -324,5 +328,5 @@ for r in "${splits[@]}"; do say "$r"; done
 
 m="$(metrics)"
 say ""
-say "after the runs: server RSS $(for p in "${pids[@]}"; do awk '/VmRSS/ { printf "%.0f MiB ", $2 / 1024 }' /proc/$p/status; done), heap used $(awk -v b="$(msum '^jvm_memory_used_bytes\{area="heap"' "$m")" 'BEGIN { printf "%.0f MiB", b / 1048576 }') (committed $(awk -v b="$(msum '^jvm_memory_committed_bytes\{area="heap"' "$m")" 'BEGIN { printf "%.0f MiB", b / 1048576 }')), $(msum '^jfaasm_calls_total' "$m" | cut -d. -f1) calls finished, $(msum '^jfaasm_calls_total.*outcome="failed"' "$m" | cut -d. -f1) failed; load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "after the runs: server RSS $(for p in "${pids[@]}"; do awk '/VmRSS/ { printf "%.0f MiB ", $2 / 1024 }' /proc/$p/status; done), heap used $(awk -v b="$(msum '^jvm_memory_used_bytes\{area="heap"' "$m")" 'BEGIN { printf "%.0f MiB", b / 1048576 }') (committed $(awk -v b="$(msum '^jvm_memory_committed_bytes\{area="heap"' "$m")" 'BEGIN { printf "%.0f MiB", b / 1048576 }')), $(msum '^jfaasm_calls_total' "$m" | cut -d. -f1) calls finished, $(msum '^jfaasm_calls_total.*outcome="failed"' "$m" | cut -d. -f1) failed, $(msum '^jfaasm_calls_forwarded_total' "$m" | cut -d. -f1) handed to another host; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "results: $results (raw wrk output alongside)" >&2
