@@ -41,4 +41,15 @@ public record CompiledModule(
         return module.memorySection().filter(s -> s.memoryCount() > 0)
                 .map(s -> s.getMemory(0).limits().maximumPages()).orElse(0);
     }
+
+    /** Identity: a compiled module is one object (its hash must not walk the module's code). */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
 }
