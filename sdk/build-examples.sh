@@ -21,4 +21,13 @@ for src in "${srcs[@]}"; do
         failed=1
     fi
 done
+# Libraries for dlopen (examples/libs/*.c): side modules, see build-library.sh.
+for src in "$EX_DIR"/libs/*.c; do
+    name="$(basename "${src%.*}")"
+    mkdir -p "$OUT_DIR/libs"
+    if ! "$SDK_DIR/build-library.sh" "$src" "$OUT_DIR/libs/$name.wasm"; then
+        echo "FAILED $src" >&2
+        failed=1
+    fi
+done
 exit $failed

@@ -55,6 +55,12 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
 fi
 [ -n "$OUT" ] || OUT="${SRC%.*}.wasm"
 EXTRA=("$@")
+# A source may ask for link flags on a line of its own, e.g. a function that
+# dlopen()s libraries needs a table it can grow:
+#   // jfaasm-build: -Wl,--growable-table
+while read -r flag; do
+    [ -n "$flag" ] && EXTRA+=("$flag")
+done < <(sed -n 's|^[[:space:]]*//[[:space:]]*jfaasm-build:[[:space:]]*||p' "$SRC" | tr ' ' '\n')
 
 # --- toolchain check -------------------------------------------------------
 command -v "$CC" >/dev/null 2>&1 || missing_toolchain "$CC not found"

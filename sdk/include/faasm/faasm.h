@@ -318,6 +318,31 @@ static inline int32_t faasmNetRecv(int32_t sock, uint8_t* buf, int32_t len) {
 }
 static inline int32_t faasmNetClose(int32_t sock) { return __faasm_net_close(sock); }
 
+/* Dynamic loading: a wasm library (a side module built with
+ * sdk/build-library.sh) uploaded by the same user, loaded into this
+ * Faaslet: it shares this function's memory and function table, and lives
+ * until the call ends. The main function must be linked with
+ * -Wl,--growable-table (sdk/build-function.sh does it for a source with the
+ * line `// jfaasm-build: -Wl,--growable-table`). <dlfcn.h> wraps these. */
+
+/* Loads library `name`; returns a handle > 0, or 0 (see __faasm_dlerror). */
+FAASM_IMPORT(__faasm_dlopen)
+int32_t __faasm_dlopen(const char* name, int32_t flags);
+
+/* A function pointer (table index) or data address exported by the library
+ * as `symbol`, or 0 (see __faasm_dlerror). */
+FAASM_IMPORT(__faasm_dlsym)
+int32_t __faasm_dlsym(int32_t handle, const char* symbol);
+
+/* Invalidates the handle and its function pointers; 0, or -1 if unknown. */
+FAASM_IMPORT(__faasm_dlclose)
+int32_t __faasm_dlclose(int32_t handle);
+
+/* Copies the last dl error (NUL-terminated, truncated to len) into buf and
+ * clears it; returns its length, 0 if there was none. */
+FAASM_IMPORT(__faasm_dlerror)
+int32_t __faasm_dlerror(char* buf, int32_t len);
+
 /* Zygote: write `FAASM_ZYGOTE() { ... return 0; }` next to FAASM_MAIN() for
  * expensive set-up (load a model, build a table). The runtime runs it once,
  * when the function is loaded, after the constructors, then snapshots the

@@ -1,5 +1,6 @@
 package io.jfaasm.runtime;
 
+import io.jfaasm.runtime.dynlink.LibraryRegistry;
 import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Faaslet;
@@ -128,6 +129,7 @@ public final class FaasletHost implements AutoCloseable {
     private final SnapshotStore snapshotStore;
     private final LocalTier state;
     private final CpuControl cpu;
+    private final LibraryRegistry libraries = new LibraryRegistry();
 
     private FaasletHost(Config config) {
         this.config = config;
@@ -147,6 +149,11 @@ public final class FaasletHost implements AutoCloseable {
 
     public static FaasletHost create(Config config) {
         return new FaasletHost(config);
+    }
+
+    /** The libraries functions on this host may dlopen, by user. */
+    public LibraryRegistry libraries() {
+        return libraries;
     }
 
     public WasmEngine engine() {
@@ -208,7 +215,10 @@ public final class FaasletHost implements AutoCloseable {
     public CompletableFuture<CallResult> submit(CompiledModule module, CallRequest request,
             FunctionLimits limits) {
         CompletableFuture<CallResult> result = new CompletableFuture<>();
-        callThreads.execute(() -> run(module, request, limits, result));
+        // A call may dlopen only its own user's libraries.
+        CallRequest withLibraries = request.libraries() != null ? request
+                : request.withLibraries(libraries.forUser(request.user()));
+        callThreads.execute(() -> run(module, withLibraries, limits, result));
         return result;
     }
 

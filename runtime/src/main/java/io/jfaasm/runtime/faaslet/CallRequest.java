@@ -1,5 +1,6 @@
 package io.jfaasm.runtime.faaslet;
 
+import io.jfaasm.runtime.dynlink.Libraries;
 import io.jfaasm.runtime.host.WasiImports.Mount;
 import java.io.OutputStream;
 import java.util.List;
@@ -21,11 +22,13 @@ import java.util.Map;
  *     {@code __faasm_chain_ptr} asks; -1 for the entry point
  * @param chaining how the call chains others, or null where it cannot
  * @param network what the call may reach over the network (nothing by default)
+ * @param libraries what the call may dlopen: its user's libraries; null for none (the
+ *     {@code FaasletHost} fills in the user's own)
  */
 public record CallRequest(byte[] input, List<String> args, Map<String, String> env,
         List<Mount> mounts, Map<String, Boolean> confFlags, int index,
         OutputStream stdoutSink, OutputStream stderrSink, String user, int entryTableIndex,
-        Chaining chaining, NetworkPolicy network) {
+        Chaining chaining, NetworkPolicy network, Libraries libraries) {
     public static final String DEFAULT_USER = "default";
 
 
@@ -42,47 +45,53 @@ public record CallRequest(byte[] input, List<String> args, Map<String, String> e
     /** A call with this input and nothing else. */
     public static CallRequest of(byte[] input) {
         return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null,
-                DEFAULT_USER, -1, null, NetworkPolicy.DENY_ALL);
+                DEFAULT_USER, -1, null, NetworkPolicy.DENY_ALL, null);
     }
 
     public CallRequest withArgs(List<String> a) {
-        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
     }
 
     public CallRequest withEnv(Map<String, String> e) {
-        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
     }
 
     public CallRequest withMounts(List<Mount> m) {
-        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
     }
 
     public CallRequest withConfFlags(Map<String, Boolean> flags) {
-        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
     }
 
     /** A chained call: its chain index, the function pointer to enter (or -1), and its chaining. */
     public CallRequest asChained(int chainIndex, int tableIndex, Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, chainIndex, stdoutSink, stderrSink,
-                user, tableIndex, c, network);
+                user, tableIndex, c, network, libraries);
     }
 
     public CallRequest withChaining(Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, c, network);
+                entryTableIndex, c, network, libraries);
     }
 
     public CallRequest withNetwork(NetworkPolicy policy) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, chaining, policy);
+                entryTableIndex, chaining, policy, libraries);
     }
 
     public CallRequest withUser(String u) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, u,
-                entryTableIndex, chaining, network);
+                entryTableIndex, chaining, network, libraries);
+    }
+
+    /** The libraries the call may dlopen (normally its user's, set by the host). */
+    public CallRequest withLibraries(Libraries l) {
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
+                entryTableIndex, chaining, network, l);
     }
 
     public CallRequest withSinks(OutputStream stdout, OutputStream stderr) {
-        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining, network, libraries);
     }
 }

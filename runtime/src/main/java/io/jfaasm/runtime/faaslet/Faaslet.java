@@ -13,7 +13,9 @@ import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.UnlinkableException;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableLimits;
+import io.jfaasm.runtime.dynlink.DynamicLinker;
 import io.jfaasm.runtime.host.CallContext;
+import io.jfaasm.runtime.host.DynamicLoading;
 import io.jfaasm.runtime.host.FaasmAbi;
 import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.host.NetworkSession;
@@ -48,7 +50,7 @@ public final class Faaslet implements AutoCloseable {
 
     /** What the host interface acts on during one call. */
     private record Binding(CallContext context, WasiPreview1 wasi, HostFunction[] wasiFunctions,
-            OutputCapture stdout, OutputCapture stderr) {
+            OutputCapture stdout, OutputCapture stderr, DynamicLinker linker) {
         void close() {
             try {
                 context.network().close();
@@ -67,12 +69,17 @@ public final class Faaslet implements AutoCloseable {
     private Binding binding;
     /** Whether the entry point still has to run the module's own initialisation. */
     private final boolean initialised;
+    /** The host functions this instance imports: a library loaded into it may import them too. */
+    private final List<HostFunction> hostFunctions;
+    /** Set once a call loaded a library into this instance: it is then never reset for reuse. */
+    private boolean linkedLibrary;
 
     private Faaslet(CompiledModule module, int maxPages, Snapshot snapshot) {
         this.module = module;
         this.initialised = snapshot != null;
         List<HostFunction> imports = new ArrayList<>(FaasmAbi.hostFunctions(() -> bound().context()));
         imports.addAll(WasiImports.forwarding(() -> bound().wasiFunctions()));
+        this.hostFunctions = List.copyOf(imports);
         int limit = Math.min(maxPages, module.maximumPages());
         Function<com.dylibso.chicory.wasm.types.MemoryLimits, com.dylibso.chicory.runtime.Memory> memories =
                 snapshot == null
@@ -131,21 +138,32 @@ public final class Faaslet implements AutoCloseable {
 
     /** Binds a call to this Faaslet: its input, state session, WASI and output captures. */
     private void bind(CallRequest request, FunctionLimits limits, LocalTier state) {
+        bind(request, limits, state, true);
+    }
+
+    private void bind(CallRequest request, FunctionLimits limits, LocalTier state, boolean canLink) {
         StateSession session = state == null ? null
                 : new StateSession(request.user(), state, limits.timeout().plusSeconds(1));
         OutputCapture stdout = new OutputCapture(limits.maxLogBytes(), request.stdoutSink());
         OutputCapture stderr = new OutputCapture(limits.maxLogBytes(), request.stderrSink());
+        DynamicLinker linker = canLink ? new DynamicLinker(request.libraries(), module, instance, memory,
+                hostFunctions) : null;
         CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
                 limits.maxOutputBytes(), session, request.chaining(),
-                new NetworkSession(request.network(), stderr));
+                new NetworkSession(request.network(), stderr), linker != null ? linker
+                        : DynamicLoading.unavailable("dynamic loading is not available during"
+                                + " initialisation: a snapshot cannot hold a library"));
         WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
-        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr);
+        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr, linker);
     }
 
     private void unbind() {
         if (binding != null) {
             Binding b = binding;
             binding = null;
+            if (b.linker() != null && b.linker().linked()) {
+                linkedLibrary = true;
+            }
             b.close();
         }
     }
@@ -181,7 +199,7 @@ public final class Faaslet implements AutoCloseable {
 
     /** Runs an exported function with no parameters during initialisation (the zygote). */
     public long[] initialise(String export, CallRequest request, FunctionLimits limits) {
-        bind(request, limits, null);
+        bind(request, limits, null, false);
         try {
             return instance.export(export).apply();
         } finally {
@@ -230,6 +248,10 @@ public final class Faaslet implements AutoCloseable {
 
     /** Puts memory, globals and tables back to the snapshot, ready for the next call. */
     public void reset(Snapshot snapshot) {
+        if (linkedLibrary) {
+            // Its table holds slots of a library instance that must not outlive the call.
+            throw new IllegalStateException("a library was loaded into this Faaslet: it is not reused");
+        }
         memory.reset(snapshot.memory());
         snapshot.restoreGlobalsAndTables(instance);
     }

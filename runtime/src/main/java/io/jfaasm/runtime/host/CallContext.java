@@ -16,10 +16,18 @@ public final class CallContext {
     private final StateSession state;
     private final Chaining chaining;
     private final NetworkSession network;
+    private final DynamicLoading dynamicLoading;
     private byte[] output = new byte[0];
 
     public CallContext(byte[] input, int index, Map<String, Boolean> confFlags, int maxOutputBytes,
             StateSession state, Chaining chaining, NetworkSession network) {
+        this(input, index, confFlags, maxOutputBytes, state, chaining, network,
+                DynamicLoading.unavailable("dynamic loading is not available to this call"));
+    }
+
+    public CallContext(byte[] input, int index, Map<String, Boolean> confFlags, int maxOutputBytes,
+            StateSession state, Chaining chaining, NetworkSession network, DynamicLoading dynamicLoading) {
+        this.dynamicLoading = dynamicLoading;
         this.chaining = chaining;
         this.network = network;
         this.input = input;
@@ -32,6 +40,11 @@ public final class CallContext {
     /** The call's sockets. */
     public NetworkSession network() {
         return network;
+    }
+
+    /** The call's dlopen/dlsym/dlclose. */
+    public DynamicLoading dynamicLoading() {
+        return dynamicLoading;
     }
 
     /** How the call chains others, or null where it cannot (a call outside a scheduler). */

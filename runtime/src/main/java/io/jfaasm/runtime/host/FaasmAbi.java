@@ -61,6 +61,14 @@ public final class FaasmAbi {
         define("__faasm_net_recv", sig(3, true), FaasmAbi::netRecv);
         define("__faasm_net_close", sig(1, true), (call, mem, a) -> ret(network(call).close((int) a[0])));
 
+        // -- dynamic loading: libraries of the same user, in this Faaslet
+        define("__faasm_dlopen", sig(2, true), (call, mem, a) -> ret(call.dynamicLoading()
+                .open(readName(mem, (int) a[0], "library name"))));
+        define("__faasm_dlsym", sig(2, true), (call, mem, a) -> ret(call.dynamicLoading()
+                .symbol((int) a[0], readName(mem, (int) a[1], "symbol name"))));
+        define("__faasm_dlclose", sig(1, true), (call, mem, a) -> ret(call.dynamicLoading().close((int) a[0])));
+        define("__faasm_dlerror", sig(2, true), FaasmAbi::dlerror);
+
         // -- state: shared regions, the local and global tiers
         define("__faasm_read_state", sig(3, true), StateCalls::readState);
         define("__faasm_read_state_ptr", sig(2, true), StateCalls::readStatePtr);
@@ -156,6 +164,25 @@ public final class FaasmAbi {
         }
         mem.write(buf, got, 0, got.length);
         return ret(got.length);
+    }
+
+    /** Copies the last dl error, NUL-terminated and truncated to {@code len}, and clears it. */
+    private static long[] dlerror(CallContext call, LinearMemory mem, long[] a) {
+        int buf = (int) a[0];
+        int len = (int) a[1];
+        checkLength(len, "__faasm_dlerror");
+        if (len == 0) {
+            return ret(0);
+        }
+        String error = call.dynamicLoading().takeError();
+        if (error == null) {
+            return ret(0);
+        }
+        byte[] text = error.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(text.length, len - 1);
+        byte[] out = java.util.Arrays.copyOf(text, n + 1); // ends in NUL
+        mem.write(buf, out, 0, out.length);
+        return ret(n);
     }
 
     private static NetworkSession network(CallContext call) {

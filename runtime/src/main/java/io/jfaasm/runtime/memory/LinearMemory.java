@@ -52,6 +52,8 @@ public final class LinearMemory implements Memory, AutoCloseable {
     /** Set when the contents came from an image: instantiation must not zero or re-copy data. */
     private boolean restored;
     private DataSegment[] dataSegments;
+    /** The instance whose data segments memory.init refers to: the first to initialise this memory. */
+    private Instance owner;
 
     /**
      * @param initialPages pages visible at start
@@ -208,9 +210,23 @@ public final class LinearMemory implements Memory, AutoCloseable {
 
     @Override
     public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
+        if (owner != null && instance != owner) {
+            // A library importing this memory (dynamic loading): its active segments are copied,
+            // but memory.init and data.drop keep resolving against the owner's segments.
+            writeActiveSegments(instance, segments, memoryIndex);
+            return;
+        }
+        this.owner = instance;
         this.dataSegments = segments;
         if (segments == null || restored) {
             restored = false; // the image already holds the initialised data
+            return;
+        }
+        writeActiveSegments(instance, segments, memoryIndex);
+    }
+
+    private void writeActiveSegments(Instance instance, DataSegment[] segments, int memoryIndex) {
+        if (segments == null) {
             return;
         }
         for (DataSegment s : segments) {
