@@ -346,9 +346,9 @@ public final class DynamicLinker implements DynamicLoading {
         String full = f.module() + "." + f.name();
         HostFunction host = hostFunctions.get(full);
         if (host != null) {
-            if (!host.type().equals(wanted)) {
+            if (!host.functionType().equals(wanted)) {
                 throw new LibraryException(library + ": imports " + full + " as " + wanted
-                        + " but the host provides " + host.type());
+                        + " but the host provides " + host.functionType());
             }
             return host;
         }
