@@ -129,13 +129,14 @@ public final class FaasletHost implements AutoCloseable {
     private final SnapshotStore snapshotStore;
     private final LocalTier state;
     private final CpuControl cpu;
-    private final LibraryRegistry libraries = new LibraryRegistry();
+    private final LibraryRegistry libraries;
 
     private FaasletHost(Config config) {
         this.config = config;
         this.snapshotStore = config.snapshotTier() == null ? null : new SnapshotStore(config.snapshotTier());
         this.state = new LocalTier(config.stateTier() == null ? new InMemoryGlobalTier() : config.stateTier());
         this.cpu = CpuControl.detect();
+        this.libraries = new LibraryRegistry(config.maxModuleBytes());
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
                 config.maxModuleBytes());

@@ -13,6 +13,12 @@ public final class LibraryRegistry {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     private final Map<String, Map<String, SideModule>> byUser = new ConcurrentHashMap<>();
+    private final int maxLibraryBytes;
+
+    /** @param maxLibraryBytes largest library accepted (the host's module size limit) */
+    public LibraryRegistry(int maxLibraryBytes) {
+        this.maxLibraryBytes = maxLibraryBytes;
+    }
 
     /**
      * Checks and stores a library, replacing one of the same name. Calls that have it open keep
@@ -24,7 +30,7 @@ public final class LibraryRegistry {
         if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new LibraryException("bad library name '" + name + "': use 1-128 of [A-Za-z0-9_.-]");
         }
-        SideModule library = SideModule.of(name, wasm);
+        SideModule library = SideModule.of(name, wasm, maxLibraryBytes);
         byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(name, library);
         return library;
     }

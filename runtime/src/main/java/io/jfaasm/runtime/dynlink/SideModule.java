@@ -64,7 +64,11 @@ public final class SideModule {
     }
 
     /** Checks a library; every refusal is a {@link LibraryException} naming the problem. */
-    public static SideModule of(String name, byte[] bytes) {
+    public static SideModule of(String name, byte[] bytes, int maxBytes) {
+        if (bytes.length > maxBytes) {
+            throw new LibraryException(name + " is " + bytes.length + " bytes, over the limit of "
+                    + maxBytes + " bytes");
+        }
         WasmModule module = parse(bytes, name);
         UnknownCustomSection dylink = null;
         for (CustomSection c : module.customSections()) {
@@ -86,7 +90,11 @@ public final class SideModule {
                         + " library cannot have here: build it without -mbulk-memory");
             }
         }
-        TypeIndexRewriter.rewrite(bytes, List.of()); // refuses unsupported instructions now
+        try {
+            TypeIndexRewriter.rewrite(bytes, List.of()); // refuses unsupported instructions now
+        } catch (IndexOutOfBoundsException e) {
+            throw new LibraryException(name + " is truncated inside a section");
+        }
         return new SideModule(name, bytes.clone(), info[0], (int) info[1], (int) info[2], (int) info[3], stack);
     }
 
@@ -127,7 +135,13 @@ public final class SideModule {
     private Compiled compile(CompiledModule caller) {
         List<com.dylibso.chicory.wasm.types.FunctionType> types =
                 List.of(caller.module().typeSection().types());
-        WasmModule module = parse(TypeIndexRewriter.rewrite(bytes, types), name);
+        byte[] rewritten;
+        try {
+            rewritten = TypeIndexRewriter.rewrite(bytes, types);
+        } catch (IndexOutOfBoundsException e) {
+            throw new LibraryException(name + " is truncated inside a section");
+        }
+        WasmModule module = parse(rewritten, name);
         try {
             return new Compiled(module, MachineFactoryCompiler.builder(module)
                     .withInterpreterFallback(InterpreterFallback.WARN).compile());

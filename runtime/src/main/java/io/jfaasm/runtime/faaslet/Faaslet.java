@@ -63,6 +63,9 @@ public final class Faaslet implements AutoCloseable {
         }
     }
 
+    /** Most entries a table may grow to: 12 bytes of host heap each. */
+    public static final long MAX_TABLE_ENTRIES = 1 << 20;
+
     private final CompiledModule module;
     private final Instance instance;
     private LinearMemory memory;
@@ -90,9 +93,12 @@ public final class Faaslet implements AutoCloseable {
                     .withMachineFactory(module.machineFactory())
                     .withMemoryFactory(memories)
                     // Chicory grows a table's limits in place; a copy per instance keeps the
-                    // module's own limits untouched for every later instance.
+                    // module's own limits untouched for every later instance. The maximum is
+                    // capped: a growable table (what dlopen needs) would otherwise let one
+                    // table.grow allocate gigabytes of host heap. Wasm allows a grow to fail.
                     .withTableFactory((table, init) -> new TableInstance(new Table(table.elementType(),
-                            new TableLimits(table.limits().min(), table.limits().max()),
+                            new TableLimits(table.limits().min(), Math.max(table.limits().min(),
+                                    Math.min(table.limits().max(), MAX_TABLE_ENTRIES))),
                             table.initialize()), init))
                     .withImportValues(ImportValues.builder()
                             .addFunction(imports.toArray(HostFunction[]::new)).build())

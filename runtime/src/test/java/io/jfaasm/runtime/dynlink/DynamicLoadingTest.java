@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jfaasm.runtime.FaasletHost;
 import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
+import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.testing.Examples;
@@ -166,6 +167,24 @@ class DynamicLoadingTest {
         assertThat(r.failure()).isNull();
         assertThat(out(r)).startsWith("dlopen: liblying.wasm failed to load: out of bounds memory access");
         aGoodCallStillWorks();
+    }
+
+    @Test
+    void aZygoteCannotLoadALibraryButItsCallsCan() {
+        CompiledModule zygote = host.load(Examples.bytes("dl_zygote"));
+        CallResult r = host.call(zygote, CallRequest.of("libscale.wasm".getBytes(StandardCharsets.UTF_8))
+                .withUser("alice"), FunctionLimits.DEFAULTS);
+        assertThat(r.failure()).isNull();
+        assertThat(out(r)).isEqualTo("zygote null: dynamic loading is not available during initialisation:"
+                + " a snapshot cannot hold a library; call scale(2)=11");
+    }
+
+    @Test
+    void aGrowableTableIsCappedSoOneGrowCannotExhaustTheHeap() {
+        try (Faaslet f = Faaslet.fresh(main, FunctionLimits.DEFAULTS)) {
+            assertThat(f.instance().table(0).limits().max()).isEqualTo(Faaslet.MAX_TABLE_ENTRIES);
+            assertThat(f.instance().table(0).grow((int) Faaslet.MAX_TABLE_ENTRIES, -1, null)).isEqualTo(-1);
+        }
     }
 
     @Test
