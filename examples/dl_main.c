@@ -5,6 +5,7 @@
  * lets it read and write this function's memory.
  *   "libscale.wasm"            the demo below; output: what each call gave
  *   "NAME call SYMBOL"         calls SYMBOL as void(void) (a hostile library)
+ *   "NAME int SYMBOL"          calls SYMBOL as int(int) with 5, outputs the result
  *   "NAME stale"               calls a function pointer after dlclose
  * A failed dlopen/dlsym sets the output to dlerror()'s text and returns 1.
  */
@@ -16,6 +17,9 @@ static char out[1024];
 static int numbers[4] = {10, 20, 30, 40};
 
 static int twice(int x) { return 2 * x; }
+
+/* Exported: a library may import it (libs/libimports.c). */
+__attribute__((export_name("caller_square"))) int caller_square(int x) { return x * x; }
 
 static int fail(const char* what) {
     const char* err = dlerror();
@@ -39,6 +43,14 @@ int main(void) {
         if (!f) return fail("dlsym");
         f();
         faasmSetOutput((const uint8_t*)"returned", 8);
+        return 0;
+    }
+
+    if (mode && strncmp(mode, "int ", 4) == 0) {
+        int (*f)(int) = (int (*)(int))dlsym(lib, mode + 4);
+        if (!f) return fail("dlsym");
+        n = snprintf(out, sizeof out, "%s(5)=%d", mode + 4, f(5));
+        faasmSetOutput((uint8_t*)out, n);
         return 0;
     }
 

@@ -12,7 +12,7 @@
 # used against symbol ...; recompile with -fPIC"). The C ABI of
 # wasm32-unknown-emscripten is that of wasm32-wasi except long double's
 # alignment (8 instead of 16 bytes), and without libc nothing else differs.
-# Newer LLVM (16+) emits PIC for wasm32-wasi too. See docs/dynamic-loading.md.
+# LLVM 17+ honours -fPIC for wasm32-wasi (D153293). See docs/dynamic-loading.md.
 #
 # -fvisibility=default: wasm targets hide symbols by default, and only
 # default-visibility symbols are exported for dlsym. Reproducible like

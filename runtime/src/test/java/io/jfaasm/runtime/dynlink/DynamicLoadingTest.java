@@ -29,6 +29,7 @@ class DynamicLoadingTest {
         host.libraries().register("alice", "libhostile.wasm", Examples.bytes("libs/libhostile"));
         host.libraries().register("alice", "libbadinit.wasm", Examples.bytes("libs/libbadinit"));
         host.libraries().register("alice", "libundefined.wasm", Examples.bytes("libs/libundefined"));
+        host.libraries().register("alice", "libimports.wasm", Examples.bytes("libs/libimports"));
     }
 
     @AfterEach
@@ -73,10 +74,21 @@ class DynamicLoadingTest {
         for (int i = 0; i < 3; i++) {
             aGoodCallStillWorks();
         }
-        assertThat(host.idleFaaslets()).as("a Faaslet that loaded a library is not pooled").isZero();
-        CallResult notFound = call("alice", "nothing.wasm");
-        assertThat(notFound.returnCode()).isEqualTo(1);
-        assertThat(host.idleFaaslets()).as("one that loaded nothing is").isEqualTo(1);
+        // The mechanism: a Faaslet whose table a library grew refuses to be reset for reuse (the
+        // pool then closes it); one whose dlopen found nothing is reset as usual.
+        var snapshot = host.proto(main).snapshot();
+        Libraries alice = host.libraries().forUser("alice");
+        try (Faaslet f = Faaslet.restore(main, snapshot, FunctionLimits.DEFAULTS)) {
+            CallResult r = f.call(CallRequest.of("nothing.wasm".getBytes(StandardCharsets.UTF_8))
+                    .withLibraries(alice), FunctionLimits.DEFAULTS, null, () -> false);
+            assertThat(out(r)).startsWith("dlopen: library nothing.wasm not found");
+            f.reset(snapshot);
+            r = f.call(CallRequest.of("libscale.wasm".getBytes(StandardCharsets.UTF_8)).withLibraries(alice),
+                    FunctionLimits.DEFAULTS, null, () -> false);
+            assertThat(out(r)).isEqualTo(GOOD);
+            assertThatThrownBy(() -> f.reset(snapshot)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("a library was loaded into this Faaslet");
+        }
     }
 
     @Test
@@ -107,6 +119,18 @@ class DynamicLoadingTest {
         CallResult r = call("alice", "libhostile.wasm call say");
         assertThat(r.failure()).isNull();
         assertThat(out(r)).isEqualTo("returned"); // say() set it, then main replaced it
+    }
+
+    @Test
+    void aLibraryImportsTheCallersExportsAndHostCalls() {
+        CallResult r = call("alice", "libimports.wasm int square_plus_index");
+        assertThat(r.failure()).isNull();
+        assertThat(out(r)).isEqualTo("square_plus_index(5)=25"); // 5*5 from the caller + chain index 0
+        // The same library cannot load into a function that does not export caller_square.
+        CompiledModule zygote = host.load(Examples.bytes("dl_zygote"));
+        CallResult other = host.call(zygote, CallRequest.of("libimports.wasm".getBytes(StandardCharsets.UTF_8))
+                .withUser("alice"), FunctionLimits.DEFAULTS);
+        assertThat(out(other)).endsWith("call scale(2)=-1");
     }
 
     @Test
