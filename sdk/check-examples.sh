@@ -29,6 +29,18 @@ for src in "$EX_DIR"/*.c "$EX_DIR"/*.cpp; do
         echo "same    examples/$name.wasm"
     fi
 done
+for src in "$EX_DIR"/libs/*.c; do
+    name="libs/$(basename "${src%.*}")"
+    if [ ! -f "$EX_DIR/$name.wasm" ]; then
+        echo "MISSING examples/$name.wasm"
+        bad=1
+    elif ! cmp -s "$TMP/$name.wasm" "$EX_DIR/$name.wasm"; then
+        echo "DIFFERS examples/$name.wasm"
+        bad=1
+    else
+        echo "same    examples/$name.wasm"
+    fi
+done
 for wasm in "$EX_DIR"/*.wasm; do
     name="$(basename "${wasm%.wasm}")"
     if [ ! -f "$EX_DIR/$name.c" ] && [ ! -f "$EX_DIR/$name.cpp" ]; then
