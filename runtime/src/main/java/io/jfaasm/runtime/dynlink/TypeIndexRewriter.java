@@ -136,7 +136,9 @@ final class TypeIndexRewriter {
                 case 0 -> writeU32(out, mapType(u32()));
                 case 1 -> { // table: reftype, limits
                     int from = pos;
-                    pos++;
+                    if (!isRefType(in[pos++] & 0xFF)) {
+                        throw bad("a table of typed references is not supported in a library");
+                    }
                     skipLimits();
                     out.write(in, from, pos - from);
                 }
@@ -145,9 +147,11 @@ final class TypeIndexRewriter {
                     skipLimits();
                     out.write(in, from, pos - from);
                 }
-                case 3 -> {
-                    out.write(in, pos, 2);
-                    pos += 2;
+                case 3 -> { // global: value type, mutability
+                    int from = pos;
+                    valType();
+                    pos++;
+                    out.write(in, from, pos - from);
                 }
                 default -> throw bad("import of kind " + kind + " is not supported in a library");
             }
@@ -292,13 +296,17 @@ final class TypeIndexRewriter {
         for (List<ValType> list : List.of(t.params(), t.returns())) {
             writeU32(out, list.size());
             for (ValType v : list) {
-                out.write(code(v));
+                int c = code(v);
+                if (c < 0) {
+                    throw new LibraryException("the calling function has a type a library cannot share: " + t);
+                }
+                out.write(c);
             }
         }
         return out.toByteArray();
     }
 
-    /** The binary code of a value type; -1 (matching nothing) for types a library cannot use. */
+    /** The binary code of a value type; -1 for types a library cannot share (typed references). */
     private static int code(ValType v) {
         if (v.equals(ValType.I32)) return 0x7F;
         if (v.equals(ValType.I64)) return 0x7E;
@@ -307,7 +315,7 @@ final class TypeIndexRewriter {
         if (v.equals(ValType.V128)) return 0x7B;
         if (v.equals(ValType.FuncRef)) return 0x70;
         if (v.equals(ValType.ExternRef)) return 0x6F;
-        return 0xFF;
+        return -1;
     }
 
     private static boolean isValType(int b) {
