@@ -271,6 +271,7 @@ class WasmEngineTest {
     // ---- accepted ---------------------------------------------------------------------------
 
     private static final Map<String, EntryPoint> REACTORS = Map.of(
+            "dl_zygote", EntryPoint.FAASM_MAIN,
             "faasm_main", EntryPoint.FAASM_MAIN,
             "noop_faasm", EntryPoint.FAASM_MAIN,
             "secret", EntryPoint.FAASM_MAIN,
