@@ -34,8 +34,9 @@ import java.util.Map;
  * grown from the caller's memory, its functions in slots grown from the caller's table, and its
  * imports resolve against the caller's exports and the host interface.
  *
- * <p>Nothing survives the call: the Faaslet that ran it is not reused once its table grew
- * ({@link #linked()}), and its memory goes back to the snapshot anyway.
+ * <p>Nothing survives the call: the Faaslet that loaded a library is not reused
+ * ({@link #linked()}). Its memory would go back to the snapshot anyway, but its table holds
+ * references to the library's instance that a reset does not see.
  */
 public final class DynamicLinker implements DynamicLoading {
     /** A stack of its own for a library that imports {@code __stack_pointer}. */
@@ -83,7 +84,7 @@ public final class DynamicLinker implements DynamicLoading {
         }
     }
 
-    /** Whether this call changed the caller's table: then its Faaslet must not be reused. */
+    /** Whether this call loaded (or began to load) a library: then its Faaslet must not be reused. */
     public boolean linked() {
         return linked;
     }
@@ -184,6 +185,9 @@ public final class DynamicLinker implements DynamicLoading {
 
     private Loaded load(SideModule library) {
         String name = library.name();
+        // From here on the library may touch the caller's table (its start code may even
+        // table.set over the caller's slots): the Faaslet must not be reused after this call.
+        linked = true;
         SideModule.Compiled compiled = library.compiledFor(callerModule);
         WasmModule module = compiled.module();
         TableInstance table = table();
@@ -295,7 +299,6 @@ public final class DynamicLinker implements DynamicLoading {
             throw new LibraryException(name + ": the calling function's table cannot grow (link the"
                     + " function with -Wl,--growable-table)");
         }
-        linked = true;
         return at;
     }
 
