@@ -30,6 +30,7 @@ class DynamicLoadingTest {
         host.libraries().register("alice", "libbadinit.wasm", Examples.bytes("libs/libbadinit"));
         host.libraries().register("alice", "libundefined.wasm", Examples.bytes("libs/libundefined"));
         host.libraries().register("alice", "libimports.wasm", Examples.bytes("libs/libimports"));
+        host.libraries().register("alice", "libstack.wasm", Examples.bytes("libs/libstack"));
     }
 
     @AfterEach
@@ -119,6 +120,14 @@ class DynamicLoadingTest {
         CallResult r = call("alice", "libhostile.wasm call say");
         assertThat(r.failure()).isNull();
         assertThat(out(r)).isEqualTo("returned"); // say() set it, then main replaced it
+    }
+
+    @Test
+    void aLibraryThatNeedsACStackGetsOneOfItsOwn() {
+        CallResult r = call("alice", "libstack.wasm int stack_sum");
+        assertThat(r.failure()).isNull();
+        assertThat(out(r)).isEqualTo("stack_sum(5)=30"); // 0+1+4+9+16, in an array on its stack
+        aGoodCallStillWorks(); // and the caller's own stack and data are intact
     }
 
     @Test
