@@ -7,13 +7,18 @@
  *   "NAME call SYMBOL"         calls SYMBOL as void(void) (a hostile library)
  *   "NAME int SYMBOL"          calls SYMBOL as int(int) with 5, outputs the result
  *   "NAME stale"               calls a function pointer after dlclose
+ *   "NAME malloc"              mallocs 1 MiB, dlopens, mallocs 8 MiB more,
+ *                              then checks the library's data is untouched
+ *                              (its pages are never the allocator's)
  * A failed dlopen/dlsym sets the output to dlerror()'s text and returns 1.
  */
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char out[1024];
+static char* volatile heap[9]; /* kept, so the compiler cannot drop the mallocs */
 static int numbers[4] = {10, 20, 30, 40};
 
 static int twice(int x) { return 2 * x; }
@@ -35,6 +40,11 @@ int main(void) {
     char* mode = strchr(input, ' ');
     if (mode) *mode++ = 0;
 
+    if (mode && strcmp(mode, "malloc") == 0) {
+        // The allocator's heap now ends where the library's pages will start.
+        heap[0] = malloc(1 << 20);
+        if (heap[0]) memset(heap[0], 0x55, 1 << 20);
+    }
     void* lib = dlopen(input, RTLD_NOW);
     if (!lib) return fail("dlopen");
 
@@ -56,6 +66,23 @@ int main(void) {
 
     int (*scale)(int) = (int (*)(int))dlsym(lib, "scale");
     if (!scale) return fail("dlsym");
+    if (mode && strcmp(mode, "malloc") == 0) {
+        int* offset = (int*)dlsym(lib, "offset");
+        if (!offset) return fail("dlsym");
+        for (int i = 1; i < 9; i++) {
+            heap[i] = malloc(1 << 20);
+            if (!heap[i]) return fail("malloc");
+            memset(heap[i], 0xAA, 1 << 20);
+        }
+        int lib_at = (int)(intptr_t)offset, overlaps = 0;
+        for (int i = 0; i < 9; i++) {
+            int at = (int)(intptr_t)heap[i];
+            overlaps += lib_at >= at && lib_at < at + (1 << 20);
+        }
+        n = snprintf(out, sizeof out, "offset=%d scale(1)=%d overlaps=%d", *offset, scale(1), overlaps);
+        faasmSetOutput((uint8_t*)out, n);
+        return 0;
+    }
     if (mode && strcmp(mode, "stale") == 0) {
         dlclose(lib);
         return scale(1); // traps: the pointer died with the handle

@@ -123,6 +123,13 @@ class DynamicLoadingTest {
     }
 
     @Test
+    void theCallersAllocatorNeverHandsOutTheLibrarysPages() {
+        CallResult r = call("alice", "libscale.wasm malloc");
+        assertThat(r.failure()).isNull();
+        assertThat(out(r)).isEqualTo("offset=5 scale(1)=8 overlaps=0");
+    }
+
+    @Test
     void aLibraryThatNeedsACStackGetsOneOfItsOwn() {
         CallResult r = call("alice", "libstack.wasm int stack_sum");
         assertThat(r.failure()).isNull();
