@@ -7,7 +7,9 @@
 # `import * as faasm from "faasm"` (sdk/assemblyscript/lib/faasm). The module
 # is a WASI reactor: its top-level code is exported as `_initialize`, which
 # the runtime runs once at load, before the Proto-Faaslet snapshot, so every
-# call starts with it done.
+# call starts with it done. The function table is exported: without it the
+# optimiser drops a table no call_indirect uses, and with it the table
+# indices faasm.chainFunction passes to __faasm_chain_ptr.
 #
 # Toolchain: the compiler pinned in sdk/assemblyscript/package-lock.json
 # (assemblyscript + @assemblyscript/wasi-shim, which turns abort/trace/seed
@@ -49,7 +51,7 @@ SRC_DIR="$(cd "$(dirname "$SRC")" && pwd)"
 rel() { realpath --relative-to="$SRC_DIR" "$1"; }
 (
     cd "$SRC_DIR"
-    node "$ASC" "$(basename "$SRC")" --config "$(rel "$SHIM")" --exportStart _initialize \
+    node "$ASC" "$(basename "$SRC")" --config "$(rel "$SHIM")" --exportStart _initialize --exportTable \
         --path "$(rel "$AS_DIR/lib")" -O3 --noColors -o "$OUT_ABS"
 )
 echo "built $OUT (reactor, $(wc -c <"$OUT_ABS") bytes)"
