@@ -47,8 +47,9 @@ public final class ProjectTemplate {
      * be empty), building against {@code sdk}; returns the files written.
      */
     public List<Path> write(String name, Path dir, Sdk sdk) throws IOException {
-        if (invalidName(name) != null) {
-            throw new IllegalArgumentException(invalidName(name));
+        String bad = invalidName(name);
+        if (bad != null) {
+            throw new IllegalArgumentException(bad);
         }
         String sdkPath = sdk.dir().toString();
         if (sdkPath.matches(".*[\"'\\\\].*")) {
