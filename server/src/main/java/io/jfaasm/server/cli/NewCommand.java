@@ -54,11 +54,6 @@ public final class NewCommand implements Callable<Integer> {
             err.println("error: --lang " + lang + ": unknown language (want one of " + Language.ids() + ")");
             return EXIT_USAGE;
         }
-        String bad = ProjectTemplate.invalidName(name);
-        if (bad != null) {
-            err.println("error: " + bad);
-            return EXIT_USAGE;
-        }
         Optional<Sdk> sdk = Sdk.find();
         if (sdk.isEmpty()) {
             err.println("error: " + Sdk.NOT_FOUND);

@@ -37,7 +37,7 @@ public final class ProjectTemplate {
     }
 
     /** Why {@code name} cannot name a project, or null if it can. */
-    public static String invalidName(String name) {
+    static String invalidName(String name) {
         return NAME.matcher(name).matches() ? null
                 : "bad name '" + name + "': a letter, then letters, digits, '-' or '_' (at most 64)";
     }
