@@ -17,17 +17,18 @@ import picocli.CommandLine.Parameters;
         name = "build",
         mixinStandardHelpOptions = true,
         description = {
-            "Build the function project in DIR (default: the current directory) into NAME.wasm there.",
-            "The language is detected: Cargo.toml is Rust (built with cargo by the SDK's",
-            "build-rust.sh), package.json is AssemblyScript ('npm run build'), else each top-level",
-            ".c or .cpp file is one C or C++ function (the SDK's build-function.sh).",
+            "Build the function project in DIR (default: the current directory) into",
+            "NAME.wasm there. The language is detected: Cargo.toml is Rust (cargo, through",
+            "the SDK's build-rust.sh), package.json is AssemblyScript ('npm run build'),",
+            "else each top-level .c or .cpp file is one C or C++ function (the SDK's",
+            "build-function.sh).",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:built",
             "2:no function project in DIR, or no SDK",
-            "n:the build failed with code n (a missing toolchain: 2, with how to install it)"
+            "n:the build failed with code n (a missing toolchain: 2, saying what to install)"
         })
 public final class BuildCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The project directory.")

@@ -17,9 +17,9 @@ import picocli.CommandLine.Parameters;
         name = "new",
         mixinStandardHelpOptions = true,
         description = {
-            "Create a function project: a 'Hello <input>' function in the language asked, that",
-            "'jfaasm build' builds into NAME.wasm, and a README saying how to build, run, upload",
-            "and invoke it. Python is not supported yet (issue 9).",
+            "Create a function project: a 'Hello <input>' function in the language asked,",
+            "that 'jfaasm build' builds into NAME.wasm, and a README saying how to build,",
+            "run, upload and invoke it. Python is not supported yet (issue 9).",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -35,7 +35,7 @@ public final class NewCommand implements Callable<Integer> {
     String lang;
 
     @Option(names = "--dir", paramLabel = "DIR",
-            description = "The project directory, created (default: ./NAME). Must not exist or be empty.")
+            description = "The project directory (default: ./NAME); must not exist, or be empty.")
     Path dir;
 
     @Parameters(index = "0", paramLabel = "NAME",
