@@ -11,10 +11,8 @@
  *     calls `_initialize` if exported, then `faasm_main`); its int result is
  *     the call's return code.
  *
- * Status: input/output calls are implemented by the runtime; chaining and
- * state calls are declared here so functions using them link and load, but
- * the runtime implements them in later work (until then they fail at run
- * time).
+ * Status: the runtime implements every call here (docs/host-interface.md);
+ * chaining needs a scheduler (jfaasm serve), not jfaasm run.
  */
 #ifndef FAASM_FAASM_H
 #define FAASM_FAASM_H

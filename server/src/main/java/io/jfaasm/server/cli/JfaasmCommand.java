@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             "Functions are wasm32-wasi modules; each call runs in a Faaslet, an isolated wasm",
             "instance with its own memory and limits on memory and time."
         },
-        subcommands = {RunCommand.class,
+        subcommands = {RunCommand.class, NewCommand.class, BuildCommand.class,
             UploadCommand.class, InvokeCommand.class, StatusCommand.class, LogsCommand.class,
             FunctionsCommand.class, StateCommand.class,
             ServeCommand.class, KeysCommand.class,
