@@ -6,6 +6,7 @@ import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Chaining;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.faaslet.NetworkPolicy;
 import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import java.time.Duration;
@@ -82,7 +83,8 @@ public final class Scheduler implements AutoCloseable {
 
     /** An uploaded function, at one version; calls in flight keep their version. */
     private static final class Deployed {
-        final FunctionInfo info;
+        /** Replaced when only the description changed (same module): see {@link #refresh}. */
+        volatile FunctionInfo info;
         final CompiledModule module;
         final Semaphore concurrency;
         final AtomicInteger inFlight = new AtomicInteger();
@@ -104,6 +106,7 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final Map<FunctionId, Deployed> functions = new ConcurrentHashMap<>();
     private final Map<String, CallRecord> records = new ConcurrentHashMap<>();
+    private final UserAllowLists userAllowLists;
     private final ScheduledExecutorService janitor;
     private final Object[] uploadLocks = new Object[64];
     private final java.util.Set<Thread> waiting = ConcurrentHashMap.newKeySet();
@@ -116,6 +119,7 @@ public final class Scheduler implements AutoCloseable {
         this.store = store;
         this.config = config;
         this.listener = listener;
+        this.userAllowLists = new UserAllowLists(store);
         this.slots = new Semaphore(config.slots(), true);
         for (int i = 0; i < uploadLocks.length; i++) {
             uploadLocks[i] = new Object();
@@ -130,7 +134,8 @@ public final class Scheduler implements AutoCloseable {
         } else {
             for (FunctionId id : store.list()) {
                 try {
-                    deploy(id, store.get(id), null);
+                    FunctionStore.Stored s = store.fetch(id);
+                    deploy(id, s.wasm(), s.info());
                 } catch (RuntimeException e) {
                     LOG.warn("stored function {} no longer loads: {}", id, e.getMessage());
                 }
@@ -169,8 +174,16 @@ public final class Scheduler implements AutoCloseable {
      * lost with a host that died may then run again elsewhere; see {@link FunctionInfo}).
      */
     public FunctionInfo upload(FunctionId id, byte[] wasm, boolean idempotent) {
+        return upload(id, wasm, idempotent, NetworkPolicy.DENY_ALL);
+    }
+
+    /**
+     * As {@link #upload(FunctionId, byte[], boolean)}, with the network its calls may reach (to
+     * which its user's allow-list is added when a call runs).
+     */
+    public FunctionInfo upload(FunctionId id, byte[] wasm, boolean idempotent, NetworkPolicy network) {
         synchronized (lockOf(id)) { // the memory and the store agree on the version
-            Deployed d = deploy(id, wasm, idempotent ? new FunctionInfo(id, "", 0, 0, Instant.now(), true) : null);
+            Deployed d = deploy(id, wasm, FunctionInfo.declared(id, idempotent, network));
             store.put(d.info, wasm);
             return d.info;
         }
@@ -180,7 +193,11 @@ public final class Scheduler implements AutoCloseable {
         return uploadLocks[Math.floorMod(id.hashCode(), uploadLocks.length)];
     }
 
-    /** Loads a module as the function's version for new calls; {@code stored}: what the store says of it, or null. */
+    /**
+     * Loads a module as the function's version for new calls; {@code stored}: what the store (or
+     * the uploader) says of it, or null. Its declarations (idempotence, network) are kept whatever
+     * the version; its times only for the same version.
+     */
     private Deployed deploy(FunctionId id, byte[] wasm, FunctionInfo stored) {
         long start = System.nanoTime();
         CompiledModule module = host.load(wasm);
@@ -189,7 +206,7 @@ public final class Scheduler implements AutoCloseable {
         FunctionInfo info = new FunctionInfo(id, module.sha256(), wasm.length,
                 sameVersion ? stored.compileMillis() : millis,
                 sameVersion ? stored.uploadedAt() : Instant.now(),
-                stored != null && stored.idempotent());
+                stored != null && stored.idempotent(), stored == null ? null : stored.network());
         Deployed d = new Deployed(info, module, config.maxPerFunction());
         retire(functions.put(id, d));
         return d;
@@ -236,7 +253,11 @@ public final class Scheduler implements AutoCloseable {
                 LOG.info("function {} was deleted through another host", id);
                 return;
             }
-            if (!d.info.sha256().equals(sha256(s.wasm()))) {
+            if (d.info.sha256().equals(sha256(s.wasm()))) {
+                if (s.info() != null && !s.info().equals(d.info)) {
+                    d.info = s.info(); // re-uploaded with other declarations (network, idempotence)
+                }
+            } else {
                 try {
                     deploy(id, s.wasm(), s.info());
                     LOG.info("function {} redeployed at its new version", id);
@@ -246,6 +267,29 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The network a call of this function may reach: the function's own policy (bandwidth, socket
+     * cap, patterns) plus its user's allow-list.
+     */
+    public NetworkPolicy network(FunctionInfo info) {
+        return info.network().union(userAllowLists.of(info.id().user()));
+    }
+
+    /** A user's network allow-list, as stored. */
+    public List<String> userAllowList(String user) {
+        return userAllowLists.stored(user);
+    }
+
+    /**
+     * Replaces a user's network allow-list (empty clears it); it applies to every function of the
+     * user from its next call (in a cluster, on other hosts within a second).
+     *
+     * @throws IllegalArgumentException for a malformed pattern, or too many
+     */
+    public void setUserAllowList(String user, List<String> patterns) {
+        userAllowLists.set(user, patterns);
     }
 
     public boolean delete(FunctionId id) {
@@ -547,6 +591,7 @@ public final class Scheduler implements AutoCloseable {
             CallRequest request = CallRequest.of(input)
                     .withUser(d.info.id().user())
                     .withArgs(List.of(d.info.id().name()))
+                    .withNetwork(network(d.info))
                     .asChained(chainIndex, tableIndex, new CallChaining(record, d, permits));
             CallResult result = host.call(d.module, request, config.limits());
             record.finished(result);
