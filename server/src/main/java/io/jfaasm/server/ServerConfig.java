@@ -1,6 +1,7 @@
 package io.jfaasm.server;
 
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.isolation.TenantWeights;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -28,10 +29,13 @@ import java.util.Objects;
  * @param limits the limits of every call (memory, wall time, output, logs)
  * @param recordTtl how long a finished call's record (status, output, logs) is kept
  * @param shutdownGrace how long {@link JfaasmServer#close()} lets running calls finish
+ * @param tenantWeights users' weights: their CPU groups' shares and their share of slots
+ * @param cpuGroups whether to use cgroups where writable; false: only the fair slots share the host
  */
 public record ServerConfig(String bindAddress, int port, Path dataDir, String hostId, int slots,
         int maxQueued, long maxUploadBytes, long maxInputBytes, long maxStateBytes, Duration syncTimeout,
-        Boolean requireKeys, FunctionLimits limits, Duration recordTtl, Duration shutdownGrace) {
+        Boolean requireKeys, FunctionLimits limits, Duration recordTtl, Duration shutdownGrace,
+        TenantWeights tenantWeights, boolean cpuGroups) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -47,6 +51,7 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String ho
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(recordTtl, "recordTtl");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(tenantWeights, "tenantWeights");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
@@ -75,7 +80,7 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String ho
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(DEFAULT_BIND, DEFAULT_PORT, defaultDataDir(), defaultHostId(), cores * 4, 10_000,
                 DEFAULT_MAX_UPLOAD, DEFAULT_MAX_INPUT, DEFAULT_MAX_STATE, Duration.ofSeconds(60), null,
-                FunctionLimits.DEFAULTS, Duration.ofHours(1), Duration.ofSeconds(30));
+                FunctionLimits.DEFAULTS, Duration.ofHours(1), Duration.ofSeconds(30), TenantWeights.EQUAL, true);
     }
 
     /**
@@ -140,57 +145,68 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String ho
 
     public ServerConfig withBindAddress(String v) {
         return new ServerConfig(v, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withPort(int v) {
         return new ServerConfig(bindAddress, v, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withDataDir(Path v) {
         return new ServerConfig(bindAddress, port, v, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withHostId(String v) {
         return new ServerConfig(bindAddress, port, dataDir, v, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withSlots(int n, int queued) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, n, queued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withSizeLimits(long upload, long input, long state) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, upload, input, state,
-                syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withSyncTimeout(Duration v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, v, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, v, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     /** true or false to force keys on or off; null for the default (on unless bound to loopback). */
     public ServerConfig withRequireKeys(Boolean v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, v, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, v, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withLimits(FunctionLimits v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, v, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, v, recordTtl, shutdownGrace, tenantWeights, cpuGroups);
     }
 
     public ServerConfig withRecordTtl(Duration v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, v, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, v, shutdownGrace, tenantWeights, cpuGroups);
+    }
+
+    public ServerConfig withTenantWeights(TenantWeights v) {
+        return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, v, cpuGroups);
+    }
+
+    /** false: no cgroups even where writable (the host's CPU mode is then NONE). */
+    public ServerConfig withCpuGroups(boolean v) {
+        return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, v);
     }
 
     public ServerConfig withShutdownGrace(Duration v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, v);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, v, tenantWeights, cpuGroups);
     }
 }

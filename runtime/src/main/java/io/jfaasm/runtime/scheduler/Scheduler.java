@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * chained calls, and call records kept for a while after each call.
  *
  * <p>Each call waits for its slot on a virtual thread and runs in a Faaslet on one of the host's
- * call threads. A call that awaits a chained call gives its slot back while it waits, so a full
+ * call threads. Slots are shared fairly between users by weight ({@link FairSlots}), not first
+ * come, first served: a user with many queued calls cannot hold every slot while another waits. A call that awaits a chained call gives its slot back while it waits, so a full
  * host never deadlocks on its own fan-out.
  *
  * <p>In a cluster ({@link #forwardTo}) a call that cannot start here at once — every slot or the
@@ -101,7 +102,7 @@ public final class Scheduler implements AutoCloseable {
     private final FunctionStore store;
     private final Config config;
     private final SchedulerListener listener;
-    private final Semaphore slots;
+    private final FairSlots slots;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final Map<FunctionId, Deployed> functions = new ConcurrentHashMap<>();
@@ -120,7 +121,7 @@ public final class Scheduler implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.userAllowLists = new UserAllowLists(store);
-        this.slots = new Semaphore(config.slots(), true);
+        this.slots = new FairSlots(config.slots(), host.tenantWeights());
         for (int i = 0; i < uploadLocks.length; i++) {
             uploadLocks[i] = new Object();
         }
@@ -419,18 +420,20 @@ public final class Scheduler implements AutoCloseable {
     /** The slot and function permit of a running call, given back while it awaits a child. */
     private final class Permits {
         private final Deployed function;
+        private final String user;
         private boolean held;
 
         Permits(Deployed function) {
             this.function = function;
+            this.user = function.info.id().user();
         }
 
         void acquire() throws InterruptedException {
-            slots.acquire();
+            slots.acquire(user);
             try {
                 function.concurrency.acquire();
             } catch (InterruptedException e) {
-                slots.release();
+                slots.release(user);
                 throw e;
             }
             held = true;
@@ -438,11 +441,11 @@ public final class Scheduler implements AutoCloseable {
 
         /** Takes the slot and the function's permit only if both are free now (fair to waiters). */
         boolean tryAcquireNow() throws InterruptedException {
-            if (!slots.tryAcquire(0, TimeUnit.SECONDS)) {
+            if (!slots.tryAcquire(user)) {
                 return false;
             }
             if (!function.concurrency.tryAcquire(0, TimeUnit.SECONDS)) {
-                slots.release();
+                slots.release(user);
                 return false;
             }
             held = true;
@@ -455,11 +458,11 @@ public final class Scheduler implements AutoCloseable {
                 return true;
             }
             long deadline = System.nanoTime() + ms * 1_000_000;
-            if (!slots.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
+            if (!slots.tryAcquire(user, ms, TimeUnit.MILLISECONDS)) {
                 return false;
             }
             if (!function.concurrency.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                slots.release();
+                slots.release(user);
                 return false;
             }
             held = true;
@@ -470,7 +473,7 @@ public final class Scheduler implements AutoCloseable {
             if (held) {
                 held = false;
                 function.concurrency.release();
-                slots.release();
+                slots.release(user);
             }
         }
     }
