@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A real TCP server on loopback for functions to reach: replies "echo:" + what it read, after a pause. */
-final class EchoServer implements AutoCloseable {
+public final class EchoServer implements AutoCloseable {
     private final ServerSocket socket;
-    final AtomicLong connections = new AtomicLong();
+    public final AtomicLong connections = new AtomicLong();
 
-    EchoServer() throws IOException {
+    public EchoServer() throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
             while (!socket.isClosed()) {
@@ -30,7 +30,7 @@ final class EchoServer implements AutoCloseable {
         });
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 
