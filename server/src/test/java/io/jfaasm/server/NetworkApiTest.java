@@ -177,6 +177,25 @@ class NetworkApiTest {
     }
 
     @Test
+    void theOperatorsDenyListWinsOverEveryAllowList() {
+        try (JfaasmServer guarded = JfaasmServer.start(TestHttp.config(tmp.resolve("guarded"))
+                .withNetworkDeny(List.of("127.0.0.1:" + echo.port())))) {
+            TestHttp h = new TestHttp(guarded);
+            upload(h, "/f/ivan/net", "net_client", "?allow=*:*");
+            assertThat(h.put("/net/ivan", utf8("{\"allow\": [\"" + here() + "\"]}")).status()).isEqualTo(200);
+            Response r = h.post("/f/ivan/net", connectInput("blocked"));
+            assertThat(r.header("X-Return-Code")).isEqualTo(Integer.toString(EACCES));
+            assertThat(h.get("/calls/" + r.header("X-Call-Id") + "/logs?stream=stderr").text())
+                    .contains("refused: the host denies it");
+        }
+        // a host of a cluster denies its Redis by every local name
+        assertThat(ClusterConfig.of("redis://127.0.0.1:6379").redisNetworkDeny())
+                .contains("127.0.0.1:6379", "127.*:6379", "localhost:6379", "::1:6379");
+        assertThat(ClusterConfig.of("redis://10.0.0.2:7000").redisNetworkDeny()).containsExactly("10.0.0.2:7000");
+        assertThat(ServerConfig.defaults().networkDeny()).contains("169.254.*:*");
+    }
+
+    @Test
     void healthSaysHowSlotsAreShared() {
         JsonNode h = http.get("/health").json();
         assertThat(h.get("callQueue").asText()).isEqualTo("fair_per_user");

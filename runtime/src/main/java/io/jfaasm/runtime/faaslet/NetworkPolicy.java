@@ -16,24 +16,40 @@ import java.util.regex.Pattern;
  * matches the name the function asked for, or one of the addresses it resolves to, with the port.
  * Patterns come from users (at upload), so anything else is refused with a message saying why.
  *
+ * <p>The host's operator may add {@code deny} patterns, which win over every allow: a connection
+ * is refused when one matches the name asked for or any address it resolves to (an unspecified
+ * address, {@code 0.0.0.0} or {@code ::}, counts as loopback too, since connecting to it reaches
+ * this machine). They keep users' functions away from what serves the host itself.
+ *
  * @param allow the patterns
  * @param bytesPerSecond bandwidth of a call, sent and received together
  * @param maxSockets sockets a call may hold open at once
+ * @param deny patterns refused whatever {@code allow} says
  */
-public record NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSockets) {
+public record NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSockets, List<String> deny) {
     public static final NetworkPolicy DENY_ALL = new NetworkPolicy(List.of(), 10L << 20, 16);
     public static final int MAX_PATTERNS = 64;
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._*:-]{1,253}");
+    private static final List<InetAddress> LOOPBACKS = List.of(
+            InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"));
     private static final Pattern PORT = Pattern.compile("\\*|(\\d{1,5})(?:-(\\d{1,5}))?");
 
     public NetworkPolicy {
         allow = List.copyOf(allow);
+        deny = deny == null ? List.of() : List.copyOf(deny);
         for (String p : allow) {
+            parse(p);
+        }
+        for (String p : deny) {
             parse(p);
         }
         if (bytesPerSecond <= 0 || maxSockets < 0) {
             throw new IllegalArgumentException("bandwidth must be positive and the socket cap not negative");
         }
+    }
+
+    public NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSockets) {
+        this(allow, bytesPerSecond, maxSockets, List.of());
     }
 
     /**
@@ -57,16 +73,26 @@ public record NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSock
     }
 
     public NetworkPolicy withBandwidth(long bytesPerSecond) {
-        return new NetworkPolicy(allow, bytesPerSecond, maxSockets);
+        return new NetworkPolicy(allow, bytesPerSecond, maxSockets, deny);
     }
 
     public NetworkPolicy withMaxSockets(int n) {
-        return new NetworkPolicy(allow, bytesPerSecond, n);
+        return new NetworkPolicy(allow, bytesPerSecond, n, deny);
+    }
+
+    /** This policy, also refusing what {@code patterns} match, whatever it allows. */
+    public NetworkPolicy denying(List<String> patterns) {
+        if (patterns.isEmpty()) {
+            return this;
+        }
+        LinkedHashSet<String> all = new LinkedHashSet<>(deny);
+        all.addAll(patterns);
+        return new NetworkPolicy(allow, bytesPerSecond, maxSockets, new ArrayList<>(all));
     }
 
     /**
      * This policy also allowing what {@code more} allows: the patterns of both (each once, this
-     * policy's first), this policy's bandwidth and socket cap. The limit on the number of
+     * policy's first), this policy's bandwidth, socket cap and deny patterns. The limit on the number of
      * patterns applies to each declared list, not to the union.
      */
     public NetworkPolicy union(NetworkPolicy more) {
@@ -78,11 +104,35 @@ public record NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSock
         if (both.size() == allow.size()) {
             return this;
         }
-        return new NetworkPolicy(new ArrayList<>(both), bytesPerSecond, maxSockets);
+        return new NetworkPolicy(new ArrayList<>(both), bytesPerSecond, maxSockets, deny);
     }
 
+    /** Whether a connection is allowed: some allow pattern matches, and no deny pattern does. */
     public boolean allows(String host, int port, InetAddress[] resolved) {
-        for (String p : allow) {
+        return !denies(host, port, resolved) && matchesAny(allow, host, port, resolved);
+    }
+
+    /** Whether a deny pattern matches the name, or any address it resolves to. */
+    public boolean denies(String host, int port, InetAddress[] resolved) {
+        if (deny.isEmpty()) {
+            return false;
+        }
+        List<InetAddress> all = new ArrayList<>(List.of(resolved));
+        for (InetAddress a : resolved) {
+            if (a.isAnyLocalAddress()) { // connecting to 0.0.0.0 or :: reaches this machine
+                all.addAll(LOOPBACKS);
+            }
+        }
+        for (InetAddress a : all) {
+            if (matchesAny(deny, host, port, new InetAddress[] {a})) {
+                return true;
+            }
+        }
+        return matchesAny(deny, host, port, new InetAddress[0]);
+    }
+
+    private static boolean matchesAny(List<String> patterns, String host, int port, InetAddress[] resolved) {
+        for (String p : patterns) {
             String[] hp = parse(p);
             if (!portMatches(hp[1], port)) {
                 continue;

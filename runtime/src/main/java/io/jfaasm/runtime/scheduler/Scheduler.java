@@ -60,9 +60,21 @@ public final class Scheduler implements AutoCloseable {
      * @param maxPerFunction calls of one function running at once
      * @param recordTtl how long a finished call's record (output, logs) is kept
      * @param limits the limits of every call
+     * @param networkDeny {@code host:port} patterns no call may reach, whatever its function and
+     *     user allow (the host's own services: see {@link NetworkPolicy#deny()})
      */
     public record Config(String hostId, int slots, int maxQueued, int maxPerFunction,
-            Duration recordTtl, FunctionLimits limits) {
+            Duration recordTtl, FunctionLimits limits, List<String> networkDeny) {
+        public Config {
+            networkDeny = List.copyOf(networkDeny);
+            NetworkPolicy.DENY_ALL.denying(networkDeny); // checks the patterns
+        }
+
+        public Config(String hostId, int slots, int maxQueued, int maxPerFunction, Duration recordTtl,
+                FunctionLimits limits) {
+            this(hostId, slots, maxQueued, maxPerFunction, recordTtl, limits, List.of());
+        }
+
         public static Config defaults(String hostId) {
             int cores = Runtime.getRuntime().availableProcessors();
             return new Config(hostId, cores * 4, 10_000, cores * 4, Duration.ofHours(1),
@@ -70,15 +82,19 @@ public final class Scheduler implements AutoCloseable {
         }
 
         public Config withSlots(int n, int queued) {
-            return new Config(hostId, n, queued, Math.min(maxPerFunction, n), recordTtl, limits);
+            return new Config(hostId, n, queued, Math.min(maxPerFunction, n), recordTtl, limits, networkDeny);
         }
 
         public Config withLimits(FunctionLimits l) {
-            return new Config(hostId, slots, maxQueued, maxPerFunction, recordTtl, l);
+            return new Config(hostId, slots, maxQueued, maxPerFunction, recordTtl, l, networkDeny);
         }
 
         public Config withRecordTtl(Duration ttl) {
-            return new Config(hostId, slots, maxQueued, maxPerFunction, ttl, limits);
+            return new Config(hostId, slots, maxQueued, maxPerFunction, ttl, limits, networkDeny);
+        }
+
+        public Config withNetworkDeny(List<String> patterns) {
+            return new Config(hostId, slots, maxQueued, maxPerFunction, recordTtl, limits, patterns);
         }
     }
 
@@ -272,10 +288,10 @@ public final class Scheduler implements AutoCloseable {
 
     /**
      * The network a call of this function may reach: the function's own policy (bandwidth, socket
-     * cap, patterns) plus its user's allow-list.
+     * cap, patterns) plus its user's allow-list, less what the host denies to all.
      */
     public NetworkPolicy network(FunctionInfo info) {
-        return info.network().union(userAllowLists.of(info.id().user()));
+        return info.network().union(userAllowLists.of(info.id().user())).denying(config.networkDeny());
     }
 
     /** A user's network allow-list, as stored. */

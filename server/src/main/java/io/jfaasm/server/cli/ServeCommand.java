@@ -107,6 +107,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "share of the slots when calls queue.")
     List<String> tenantWeights = new ArrayList<>();
 
+    @Option(names = "--net-deny", paramLabel = "HOST:PORT",
+            description = "A pattern no function may connect to, whatever it allows (repeatable; added to the "
+                    + "default: link-local addresses, 169.254.*:* and fe80:*:*, and a cluster's Redis).")
+    List<String> netDeny = new ArrayList<>();
+
     @Option(names = "--no-cgroups", description = "Do not use cgroups even where writable: CPU is then shared "
             + "between tenants only by the fair slots (as on a host without cgroups).")
     boolean noCgroups;
@@ -157,7 +162,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (requireKeys) {
             c = c.withRequireKeys(true);
         }
-        return c.withTenantWeights(TenantWeights.parse(tenantWeights)).withCpuGroups(!noCgroups);
+        List<String> deny = new ArrayList<>(c.networkDeny());
+        deny.addAll(netDeny);
+        return c.withTenantWeights(TenantWeights.parse(tenantWeights)).withCpuGroups(!noCgroups).withNetworkDeny(deny);
     }
 
     /** The cluster the options name, or null for one self-contained host. */
