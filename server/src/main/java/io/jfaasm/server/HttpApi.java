@@ -282,16 +282,12 @@ final class HttpApi {
     // ---- users' network allow-lists ----
 
     private void userNetwork(Context ctx) {
-        String user = ctx.pathParam("user");
-        checkUser(user);
-        caller(ctx).mayAct(user);
+        String user = ownUser(ctx);
         json(ctx, Map.of("user", user, "allow", scheduler.userAllowList(user)));
     }
 
     private void setUserNetwork(Context ctx) {
-        String user = ctx.pathParam("user");
-        checkUser(user);
-        caller(ctx).mayAct(user);
+        String user = ownUser(ctx);
         List<String> allow = NetworkParams.allowList(Bodies.read(ctx, 64 * 1024, "allow-list"));
         try {
             scheduler.setUserAllowList(user, allow);
@@ -302,9 +298,7 @@ final class HttpApi {
     }
 
     private void clearUserNetwork(Context ctx) {
-        String user = ctx.pathParam("user");
-        checkUser(user);
-        caller(ctx).mayAct(user);
+        String user = ownUser(ctx);
         scheduler.setUserAllowList(user, List.of());
         ctx.status(204);
     }
@@ -701,6 +695,14 @@ final class HttpApi {
         } catch (IllegalArgumentException e) {
             throw ApiError.badName(printable(e.getMessage()));
         }
+    }
+
+    /** The {user} of the path, checked, that the caller may act for. */
+    private static String ownUser(Context ctx) {
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        caller(ctx).mayAct(user);
+        return user;
     }
 
     private static void checkUser(String user) {

@@ -92,8 +92,8 @@ public record NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSock
 
     /**
      * This policy also allowing what {@code more} allows: the patterns of both (each once, this
-     * policy's first), this policy's bandwidth, socket cap and deny patterns. The limit on the number of
-     * patterns applies to each declared list, not to the union.
+     * policy's first), this policy's bandwidth, socket cap and deny patterns. The limit on the
+     * number of patterns applies to each declared list, not to the union.
      */
     public NetworkPolicy union(NetworkPolicy more) {
         if (more.allow.isEmpty()) {
@@ -107,7 +107,7 @@ public record NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSock
         return new NetworkPolicy(new ArrayList<>(both), bytesPerSecond, maxSockets, deny);
     }
 
-    /** Whether a connection is allowed: some allow pattern matches, and no deny pattern does. */
+    /** Whether a connection is allowed: some allow pattern matches the name or an address, and no deny pattern does. */
     public boolean allows(String host, int port, InetAddress[] resolved) {
         return !denies(host, port, resolved) && matchesAny(allow, host, port, resolved);
     }
@@ -123,12 +123,7 @@ public record NetworkPolicy(List<String> allow, long bytesPerSecond, int maxSock
                 all.addAll(LOOPBACKS);
             }
         }
-        for (InetAddress a : all) {
-            if (matchesAny(deny, host, port, new InetAddress[] {a})) {
-                return true;
-            }
-        }
-        return matchesAny(deny, host, port, new InetAddress[0]);
+        return matchesAny(deny, host, port, all.toArray(InetAddress[]::new));
     }
 
     private static boolean matchesAny(List<String> patterns, String host, int port, InetAddress[] resolved) {

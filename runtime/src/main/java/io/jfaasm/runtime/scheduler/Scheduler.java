@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each call waits for its slot on a virtual thread and runs in a Faaslet on one of the host's
  * call threads. Slots are shared fairly between users by weight ({@link FairSlots}), not first
- * come, first served: a user with many queued calls cannot hold every slot while another waits. A call that awaits a chained call gives its slot back while it waits, so a full
- * host never deadlocks on its own fan-out.
+ * come, first served: a user with many queued calls cannot hold every slot while another waits.
+ * A call that awaits a chained call gives its slot back while it waits, so a full host never
+ * deadlocks on its own fan-out.
  *
  * <p>In a cluster ({@link #forwardTo}) a call that cannot start here at once — every slot or the
  * function's concurrency taken — is handed to another host the {@link CallForwarder} picks, if
