@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tenant CPU groups in a cgroup hierarchy: {@code <root>/jfaasm-<pid>/<user>}, each with a share
- * by its {@link TenantWeights weight} (equal by default), created on a user's first call and removed when the host closes. A call's thread is
- * written into its user's group when the call starts and back into the host's own group when it
- * ends.
+ * by its {@link TenantWeights weight} (equal by default), created on a user's first call and
+ * removed when the host closes. A call's thread is written into its user's group when the call
+ * starts and back into the host's own group when it ends.
  */
 public final class CgroupCpuControl implements CpuControl, AutoCloseable {
     private final Mode mode;

@@ -122,6 +122,18 @@ class FairSlotsTest {
     }
 
     @Test
+    void weightsAreParsedAndCheckedAsTheCommandLineGivesThem() {
+        TenantWeights w = TenantWeights.parse(List.of("a=3", " b=100 "));
+        assertThat(w.of("a")).isEqualTo(3);
+        assertThat(w.of("b")).isEqualTo(100);
+        assertThat(w.of("anyone")).isEqualTo(1);
+        for (String bad : List.of("a=0", "a=101", "a", "=2", "../x=2", "a=-1", "a b=2")) {
+            assertThatThrownBy(() -> TenantWeights.parse(List.of(bad))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 100");
+        }
+    }
+
+    @Test
     void aWaiterThatGivesUpOrIsInterruptedLeavesNoTrace() throws Exception {
         FairSlots slots = new FairSlots(1, TenantWeights.EQUAL);
         assertThat(slots.tryAcquire("a")).isTrue();
