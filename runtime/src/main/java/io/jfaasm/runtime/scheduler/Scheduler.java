@@ -125,6 +125,7 @@ public final class Scheduler implements AutoCloseable {
     private final Map<FunctionId, Deployed> functions = new ConcurrentHashMap<>();
     private final Map<String, CallRecord> records = new ConcurrentHashMap<>();
     private final UserAllowLists userAllowLists;
+    private final Map<FunctionId, Effective> effective = new ConcurrentHashMap<>();
     private final ScheduledExecutorService janitor;
     private final Object[] uploadLocks = new Object[64];
     private final java.util.Set<Thread> waiting = ConcurrentHashMap.newKeySet();
@@ -292,8 +293,18 @@ public final class Scheduler implements AutoCloseable {
      * cap, patterns) plus its user's allow-list, less what the host denies to all.
      */
     public NetworkPolicy network(FunctionInfo info) {
-        return info.network().union(userAllowLists.of(info.id().user())).denying(config.networkDeny());
+        NetworkPolicy user = userAllowLists.of(info.id().user());
+        Effective e = effective.get(info.id());
+        if (e != null && e.declared == info.network() && e.user == user) {
+            return e.policy; // same inputs (the very objects): no patterns parsed again on a call's path
+        }
+        NetworkPolicy p = info.network().union(user).denying(config.networkDeny());
+        effective.put(info.id(), new Effective(info.network(), user, p));
+        return p;
     }
+
+    /** A function's effective network policy and what it was computed from. */
+    private record Effective(NetworkPolicy declared, NetworkPolicy user, NetworkPolicy policy) {}
 
     /** A user's network allow-list, as stored. */
     public List<String> userAllowList(String user) {
@@ -313,6 +324,7 @@ public final class Scheduler implements AutoCloseable {
     public boolean delete(FunctionId id) {
         synchronized (lockOf(id)) {
             Deployed d = functions.remove(id);
+            effective.remove(id);
             boolean stored = store.delete(id);
             retire(d);
             return d != null || stored;
