@@ -4,6 +4,7 @@ import static io.jfaasm.cluster.ClusterRedis.utf8;
 
 import io.jfaasm.runtime.scheduler.FunctionId;
 import io.jfaasm.runtime.scheduler.FunctionInfo;
+import io.jfaasm.runtime.scheduler.FunctionInfoCodec;
 import io.jfaasm.runtime.scheduler.FunctionStore;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -35,7 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code NS{c}:functions}: a hash, field {@code USER/FUNCTION}, value
- *       {@code v1 SHA256 SIZE COMPILE_MILLIS UPLOADED_AT_MILLIS IDEMPOTENT(0|1)};
+ *       {@code v1 SHA256 SIZE COMPILE_MILLIS UPLOADED_AT_MILLIS IDEMPOTENT(0|1) BYTES_PER_SECOND
+ *       MAX_SOCKETS PATTERNS} ({@link FunctionInfoCodec}; entries written before the network
+ *       fields existed end after IDEMPOTENT and read as "no network");
+ *   <li>{@code NS{c}:network}: a hash, field {@code USER}, value the user's network allow-list
+ *       (patterns comma-separated);
  *   <li>{@code NS{c}:wasm:USER/FUNCTION:SHA256}: the module's bytes, one key per version (the
  *       index names the current one; a replaced version's bytes are deleted with the replace);
  *   <li>{@code NS{c}:functions:gen}: a counter, incremented by every upload and delete;
@@ -100,6 +105,7 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
     private final String gen;
     private final String channel;
     private final String blobPrefix;
+    private final String network;
     private ScheduledExecutorService watcher;
     private StatefulRedisPubSubConnection<String, String> subscription;
     private volatile boolean closed;
@@ -115,6 +121,7 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
         this.gen = redis.key("functions:gen");
         this.channel = redis.key("functions:changed");
         this.blobPrefix = redis.key("wasm:");
+        this.network = redis.key("network");
     }
 
     @Override
@@ -131,7 +138,7 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
     public void put(FunctionInfo info, byte[] wasm) {
         String sha = sha256(wasm); // the bytes decide the version, whatever the description says
         FunctionInfo stored = new FunctionInfo(info.id(), sha, wasm.length, info.compileMillis(), info.uploadedAt(),
-                info.idempotent());
+                info.idempotent(), info.network());
         redis.call("store function " + info.id(), () -> PUT.run(redis.bytes(), ScriptOutputType.INTEGER,
                 new byte[][] {utf8(index), utf8(gen)},
                 utf8(field(info.id())), utf8(meta(stored)), wasm, utf8(blobPrefix), utf8(channel), utf8(sha)));
@@ -191,6 +198,19 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
         return out;
     }
 
+    @Override
+    public List<String> userAllowList(String user) {
+        String v = redis.call("read the network allow-list of " + user, () -> redis.strings().hget(network, user));
+        return v == null ? List.of() : FunctionInfoCodec.decodePatterns(v);
+    }
+
+    @Override
+    public void setUserAllowList(String user, List<String> patterns) {
+        redis.call("store the network allow-list of " + user, () -> patterns.isEmpty()
+                ? redis.strings().hdel(network, user)
+                : redis.strings().hset(network, user, FunctionInfoCodec.encodePatterns(patterns)));
+    }
+
     /** Subscribes to changes and starts polling the generation counter; see the class comment. */
     @Override
     public synchronized void watch(Consumer<FunctionId> changed) {
@@ -199,7 +219,7 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
         }
         watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("function-store-watch").factory());
-        Map<String, String> seen = new HashMap<>(shas());
+        Map<String, String> seen = new HashMap<>(descriptions());
         String[] lastGen = {redis.call("read generation", () -> redis.strings().get(gen))};
         subscription = redis.pubSub();
         subscription.addListener(new RedisPubSubAdapter<>() {
@@ -220,7 +240,7 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
                     return;
                 }
                 lastGen[0] = g;
-                Map<String, String> now = shas();
+                Map<String, String> now = descriptions();
                 Set<String> fields = new HashSet<>(seen.keySet());
                 fields.addAll(now.keySet());
                 for (String f : fields) {
@@ -249,16 +269,9 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
         }
     }
 
-    /** Field to sha256 of every function. */
-    private Map<String, String> shas() {
-        Map<String, String> out = new HashMap<>();
-        redis.call("list functions", () -> redis.strings().hgetall(index)).forEach((f, m) -> {
-            String[] p = m.split(" ");
-            if (p.length > 1) {
-                out.put(f, p[1]);
-            }
-        });
-        return out;
+    /** Field to description of every function: a re-upload of the same bytes with other declarations is a change too. */
+    private Map<String, String> descriptions() {
+        return redis.call("list functions", () -> redis.strings().hgetall(index));
     }
 
     @Override
@@ -293,21 +306,14 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
     }
 
     static String meta(FunctionInfo i) {
-        return "v1 " + i.sha256() + " " + i.sizeBytes() + " " + i.compileMillis() + " "
-                + i.uploadedAt().toEpochMilli() + " " + (i.idempotent() ? 1 : 0);
+        return FunctionInfoCodec.encode(i);
     }
 
     static FunctionInfo parse(FunctionId id, String meta) {
-        String[] p = meta.split(" ");
-        if (p.length < 6 || !p[0].equals("v1")) {
-            LOG.warn("unreadable description of function {} in Redis: {}", id, meta);
-            return null;
-        }
         try {
-            return new FunctionInfo(id, p[1], Integer.parseInt(p[2]), Long.parseLong(p[3]),
-                    Instant.ofEpochMilli(Long.parseLong(p[4])), p[5].equals("1"));
-        } catch (NumberFormatException e) {
-            LOG.warn("unreadable description of function {} in Redis: {}", id, meta);
+            return FunctionInfoCodec.decode(id, meta);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{} in Redis", e.getMessage());
             return null;
         }
     }

@@ -3,6 +3,7 @@ package io.jfaasm.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jfaasm.runtime.faaslet.NetworkPolicy;
 import io.jfaasm.runtime.scheduler.FunctionId;
 import io.jfaasm.runtime.scheduler.FunctionInfo;
 import io.jfaasm.runtime.scheduler.FunctionStore;
@@ -67,6 +68,33 @@ class ClusterCoordinationTest {
         assertThat(store.delete(id)).isFalse();
         assertThat(store.get(id)).isNull();
         assertThat(store.list()).containsExactly(new FunctionId("bob", "g"));
+    }
+
+    @Test
+    void networkPoliciesRoundTripAndOldEntriesReadAsNoNetwork() {
+        RedisFunctionStore store = new RedisFunctionStore(redis);
+        FunctionId id = new FunctionId("alice", "net");
+        NetworkPolicy declared = new NetworkPolicy(List.of("127.0.0.1:8000-8099", "*.example.com:443"), 4096, 3);
+        store.put(new FunctionInfo(id, "", 0, 1, Instant.ofEpochMilli(1000), false, declared), bytes("wasm"));
+        assertThat(store.fetch(id).info().network()).isEqualTo(declared);
+        assertThat(store.describe(id).network()).isEqualTo(declared);
+
+        try (RedisTestSupport.Raw raw = RedisTestSupport.raw()) {
+            // as a host of an earlier version wrote it: no network fields
+            String sha = RedisFunctionStore.sha256(bytes("old"));
+            raw.sync().set(bytes(namespace + "{c}:wasm:alice/old:" + sha), bytes("old"));
+            raw.sync().hset(bytes(namespace + "{c}:functions"), bytes("alice/old"), bytes("v1 " + sha + " 3 7 2000 1"));
+        }
+        FunctionInfo old = store.fetch(new FunctionId("alice", "old")).info();
+        assertThat(old.network()).isEqualTo(NetworkPolicy.DENY_ALL);
+        assertThat(old.idempotent()).isTrue();
+
+        assertThat(store.userAllowList("alice")).isEmpty();
+        store.setUserAllowList("alice", List.of("10.0.0.1:80", "db.internal:5432"));
+        assertThat(new RedisFunctionStore(redis).userAllowList("alice")).containsExactly("10.0.0.1:80", "db.internal:5432");
+        assertThat(store.userAllowList("bob")).isEmpty();
+        store.setUserAllowList("alice", List.of());
+        assertThat(store.userAllowList("alice")).isEmpty();
     }
 
     @Test

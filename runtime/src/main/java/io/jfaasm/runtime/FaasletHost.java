@@ -7,6 +7,7 @@ import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.isolation.CpuControl;
+import io.jfaasm.runtime.isolation.TenantWeights;
 import io.jfaasm.runtime.snapshot.FaasletPool;
 import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.snapshot.ProtoFaaslet;
@@ -64,40 +65,58 @@ public final class FaasletHost implements AutoCloseable {
      * @param initLimits limits of a function's initialisation (constructors, zygote)
      * @param snapshotTier where snapshots are shared with other hosts, or null to keep them local
      * @param stateTier the global tier of state, or null for an in-process one (a single host)
+     * @param cpuGroups whether to place calls in per-tenant cgroups where writable; false forces
+     *     {@link CpuControl.Mode#NONE} (then only the scheduler's fair slots share the host)
+     * @param tenantWeights tenants' weights: their CPU groups' shares and their share of slots
      */
     public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
             boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
-            GlobalTier snapshotTier, GlobalTier stateTier) {
+            GlobalTier snapshotTier, GlobalTier stateTier, boolean cpuGroups, TenantWeights tenantWeights) {
+        public Config {
+            tenantWeights = tenantWeights == null ? TenantWeights.EQUAL : tenantWeights;
+        }
+
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
-                    FunctionLimits.DEFAULTS, null, null);
+                    FunctionLimits.DEFAULTS, null, null, true, TenantWeights.EQUAL);
         }
 
         public Config withCodeCacheDir(Path dir) {
             return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights);
         }
 
         public Config withSnapshots(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights);
         }
 
         public Config withIdle(int maxIdle, Duration timeout) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
-                    timeout, initLimits, snapshotTier, stateTier);
+                    timeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights);
         }
 
         public Config withSnapshotTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier);
+                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier, cpuGroups, tenantWeights);
         }
 
         /** The global tier of state; without one the host keeps state in process (one host). */
         public Config withStateTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier, cpuGroups, tenantWeights);
+        }
+
+        /** false: no cgroups even where writable (CPU mode NONE), as on a host that has none. */
+        public Config withCpuGroups(boolean on) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, on, tenantWeights);
+        }
+
+        public Config withTenantWeights(TenantWeights w) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, w);
         }
     }
 
@@ -135,7 +154,7 @@ public final class FaasletHost implements AutoCloseable {
         this.config = config;
         this.snapshotStore = config.snapshotTier() == null ? null : new SnapshotStore(config.snapshotTier());
         this.state = new LocalTier(config.stateTier() == null ? new InMemoryGlobalTier() : config.stateTier());
-        this.cpu = CpuControl.detect();
+        this.cpu = config.cpuGroups() ? CpuControl.detect(config.tenantWeights()) : CpuControl.none();
         this.libraries = new LibraryRegistry(config.maxModuleBytes());
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
@@ -280,6 +299,11 @@ public final class FaasletHost implements AutoCloseable {
     /** How CPU is shared between tenants here (detected at start). */
     public CpuControl.Mode cpuMode() {
         return cpu.mode();
+    }
+
+    /** Tenants' weights: their CPU groups' shares, and their share of a scheduler's slots. */
+    public TenantWeights tenantWeights() {
+        return config.tenantWeights();
     }
 
     /** Runs a task on this thread with a deadline that interrupts it. */

@@ -1,7 +1,10 @@
 package io.jfaasm.server;
 
 import io.jfaasm.cluster.RedisGlobalTier;
+import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -53,5 +56,29 @@ public record ClusterConfig(String redisUri, String namespace, String advertiseU
 
     public ClusterConfig withMaxHops(int n) {
         return new ClusterConfig(redisUri, namespace, advertiseUrl, heartbeat, deadAfter, n);
+    }
+
+    /**
+     * The cluster's Redis as {@code host:port} patterns for {@link ServerConfig#networkDeny}: it
+     * holds the admin key and every function, so no function may reach it, by any name of this
+     * machine when it runs here. Empty for a Unix socket (no TCP to police).
+     */
+    public List<String> redisNetworkDeny() {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(redisUri.split(",")[0].strip());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        if (uri.getSocket() != null || uri.getHost() == null) {
+            return List.of();
+        }
+        int port = uri.getPort();
+        String host = uri.getHost();
+        List<String> out = new ArrayList<>(List.of(host.replaceAll("[\\[\\]]", "") + ":" + port));
+        if (ServerConfig.isLoopback(host)) {
+            out.addAll(List.of("127.*:" + port, "localhost:" + port, "::1:" + port, "0:0:0:0:0:0:0:1:" + port));
+        }
+        return out;
     }
 }

@@ -5,6 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.jfaasm.runtime.FaasletHost;
+import io.jfaasm.runtime.faaslet.NetworkPolicy;
 import io.jfaasm.runtime.scheduler.CallRecord;
 import io.jfaasm.runtime.scheduler.CallStatus;
 import io.jfaasm.runtime.scheduler.ForwardedCall;
@@ -84,6 +85,10 @@ final class HttpApi {
         r.delete("/f/{user}/{function}", this::deleteFunction);
         r.get("/f/{user}/{function}", this::describeFunction);
         r.get("/f", this::listFunctions);
+
+        r.get("/net/{user}", this::userNetwork);
+        r.put("/net/{user}", this::setUserNetwork);
+        r.delete("/net/{user}", this::clearUserNetwork);
 
         r.get("/calls/{id}", this::callStatus);
         r.get("/calls/{id}/output", this::callOutput);
@@ -167,17 +172,18 @@ final class HttpApi {
         caller(ctx).mayAct(id.user());
         refuseWhileDraining();
         boolean idempotent = booleanParam(ctx, "idempotent");
+        NetworkPolicy network = NetworkParams.of(ctx);
         byte[] wasm = Bodies.read(ctx, config.maxUploadBytes(), "module");
         FunctionInfo info;
         try {
-            info = scheduler.upload(id, wasm, idempotent);
+            info = scheduler.upload(id, wasm, idempotent, network);
         } catch (InvalidModuleException | InitialisationException e) {
             metrics.uploaded(false);
             throw e;
         }
         metrics.uploaded(true);
         ctx.status(201).header("Location", "/f/" + id.user() + "/" + id.name());
-        json(ctx, functionJson(info));
+        json(ctx, functionJson(info, scheduler.network(info)));
     }
 
     private void invoke(Context ctx) {
@@ -238,7 +244,7 @@ final class HttpApi {
         caller(ctx).mayAct(id.user());
         FunctionInfo info = scheduler.function(id)
                 .orElseThrow(() -> ApiError.notFound("no function " + id.name() + " for user " + id.user()));
-        json(ctx, functionJson(info));
+        json(ctx, functionJson(info, scheduler.network(info)));
     }
 
     private void listFunctions(Context ctx) {
@@ -254,6 +260,13 @@ final class HttpApi {
         json(ctx, Map.of("functions", list));
     }
 
+    /** A function's description, with the network its calls get now (its own policy plus its user's list). */
+    private static Map<String, Object> functionJson(FunctionInfo info, NetworkPolicy effective) {
+        Map<String, Object> m = functionJson(info);
+        m.put("network", NetworkParams.json(info.network(), effective));
+        return m;
+    }
+
     private static Map<String, Object> functionJson(FunctionInfo info) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("user", info.id().user());
@@ -264,6 +277,30 @@ final class HttpApi {
         m.put("uploadedAt", Json.time(info.uploadedAt()));
         m.put("idempotent", info.idempotent());
         return m;
+    }
+
+    // ---- users' network allow-lists ----
+
+    private void userNetwork(Context ctx) {
+        String user = ownUser(ctx);
+        json(ctx, Map.of("user", user, "allow", scheduler.userAllowList(user)));
+    }
+
+    private void setUserNetwork(Context ctx) {
+        String user = ownUser(ctx);
+        List<String> allow = NetworkParams.allowList(Bodies.read(ctx, 64 * 1024, "allow-list"));
+        try {
+            scheduler.setUserAllowList(user, allow);
+        } catch (IllegalArgumentException e) {
+            throw NetworkParams.refused(e);
+        }
+        json(ctx, Map.of("user", user, "allow", allow));
+    }
+
+    private void clearUserNetwork(Context ctx) {
+        String user = ownUser(ctx);
+        scheduler.setUserAllowList(user, List.of());
+        ctx.status(204);
     }
 
     // ---- calls ----
@@ -471,6 +508,7 @@ final class HttpApi {
         m.put("functions", scheduler.functions(null).size());
         m.put("auth", keysRequired ? "keys" : "open");
         m.put("cpuIsolation", host.cpuMode().name().toLowerCase(Locale.ROOT));
+        m.put("callQueue", "fair_per_user"); // FairSlots, in every CPU mode
         m.put("startedAt", Json.time(startedAt));
         if (cluster != null) {
             m.put("forwarding", scheduler.forwarding());
@@ -657,6 +695,14 @@ final class HttpApi {
         } catch (IllegalArgumentException e) {
             throw ApiError.badName(printable(e.getMessage()));
         }
+    }
+
+    /** The {user} of the path, checked, that the caller may act for. */
+    private static String ownUser(Context ctx) {
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        caller(ctx).mayAct(user);
+        return user;
     }
 
     private static void checkUser(String user) {

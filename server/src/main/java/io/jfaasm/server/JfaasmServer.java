@@ -8,6 +8,8 @@ import io.jfaasm.runtime.scheduler.CallRecord;
 import io.jfaasm.runtime.scheduler.Scheduler;
 import io.jfaasm.runtime.scheduler.SchedulerListener;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -59,7 +61,7 @@ public final class JfaasmServer implements AutoCloseable {
         FaasletHost.Config d = FaasletHost.Config.defaults();
         this.host = FaasletHost.create(new FaasletHost.Config(dataDir.codeCache(), (int) config.maxUploadBytes(),
                 d.threadStackBytes(), d.snapshots(), d.maxIdlePerFunction(), d.idleTimeout(), d.initLimits(),
-                storage.snapshots(), storage.state()));
+                storage.snapshots(), storage.state(), config.cpuGroups(), config.tenantWeights()));
         this.metrics = new ServerMetrics();
         SchedulerListener listener = cluster == null ? metrics : new SchedulerListener() {
             @Override
@@ -79,7 +81,7 @@ public final class JfaasmServer implements AutoCloseable {
         };
         this.scheduler = new Scheduler(host, storage.functions(), Scheduler.Config.defaults(config.hostId())
                 .withSlots(config.slots(), config.maxQueued()).withLimits(config.limits())
-                .withRecordTtl(config.recordTtl()), listener);
+                .withRecordTtl(config.recordTtl()).withNetworkDeny(config.networkDeny()), listener);
         if (cluster != null) {
             scheduler.forwardTo(cluster);
         }
@@ -128,6 +130,9 @@ public final class JfaasmServer implements AutoCloseable {
      * (docs/architecture.md, "Cluster"). The data directory keeps only compiled code and the lock.
      */
     public static JfaasmServer start(ServerConfig config, ClusterConfig cluster) {
+        List<String> deny = new ArrayList<>(config.networkDeny());
+        deny.addAll(cluster.redisNetworkDeny());
+        config = config.withNetworkDeny(deny);
         DataDir dir = DataDir.open(config.dataDir());
         ClusterNode node;
         try {

@@ -1,12 +1,15 @@
 package io.jfaasm.server;
 
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.faaslet.NetworkPolicy;
+import io.jfaasm.runtime.isolation.TenantWeights;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -28,16 +31,23 @@ import java.util.Objects;
  * @param limits the limits of every call (memory, wall time, output, logs)
  * @param recordTtl how long a finished call's record (status, output, logs) is kept
  * @param shutdownGrace how long {@link JfaasmServer#close()} lets running calls finish
+ * @param tenantWeights users' weights: their CPU groups' shares and their share of slots
+ * @param cpuGroups whether to use cgroups where writable; false: only the fair slots share the host
+ * @param networkDeny {@code host:port} patterns no function may reach whatever it allows; a host
+ *     of a cluster adds its Redis to them
  */
 public record ServerConfig(String bindAddress, int port, Path dataDir, String hostId, int slots,
         int maxQueued, long maxUploadBytes, long maxInputBytes, long maxStateBytes, Duration syncTimeout,
-        Boolean requireKeys, FunctionLimits limits, Duration recordTtl, Duration shutdownGrace) {
+        Boolean requireKeys, FunctionLimits limits, Duration recordTtl, Duration shutdownGrace,
+        TenantWeights tenantWeights, boolean cpuGroups, List<String> networkDeny) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD = 64L * 1024 * 1024;
     public static final long DEFAULT_MAX_INPUT = 16L * 1024 * 1024;
     public static final long DEFAULT_MAX_STATE = 64L * 1024 * 1024;
+    /** Link-local addresses, where clouds serve a machine's metadata and credentials. */
+    public static final List<String> DEFAULT_NETWORK_DENY = List.of("169.254.*:*", "fe80:*:*");
     private static final String HOST_ID = "[A-Za-z0-9_.-]{1,64}";
 
     public ServerConfig {
@@ -47,6 +57,9 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String ho
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(recordTtl, "recordTtl");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(tenantWeights, "tenantWeights");
+        networkDeny = List.copyOf(networkDeny);
+        NetworkPolicy.DENY_ALL.denying(networkDeny); // checks the patterns
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
@@ -75,7 +88,7 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String ho
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(DEFAULT_BIND, DEFAULT_PORT, defaultDataDir(), defaultHostId(), cores * 4, 10_000,
                 DEFAULT_MAX_UPLOAD, DEFAULT_MAX_INPUT, DEFAULT_MAX_STATE, Duration.ofSeconds(60), null,
-                FunctionLimits.DEFAULTS, Duration.ofHours(1), Duration.ofSeconds(30));
+                FunctionLimits.DEFAULTS, Duration.ofHours(1), Duration.ofSeconds(30), TenantWeights.EQUAL, true, DEFAULT_NETWORK_DENY);
     }
 
     /**
@@ -140,57 +153,74 @@ public record ServerConfig(String bindAddress, int port, Path dataDir, String ho
 
     public ServerConfig withBindAddress(String v) {
         return new ServerConfig(v, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withPort(int v) {
         return new ServerConfig(bindAddress, v, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withDataDir(Path v) {
         return new ServerConfig(bindAddress, port, v, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withHostId(String v) {
         return new ServerConfig(bindAddress, port, dataDir, v, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withSlots(int n, int queued) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, n, queued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withSizeLimits(long upload, long input, long state) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, upload, input, state,
-                syncTimeout, requireKeys, limits, recordTtl, shutdownGrace);
+                syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withSyncTimeout(Duration v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, v, requireKeys, limits, recordTtl, shutdownGrace);
+                maxStateBytes, v, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     /** true or false to force keys on or off; null for the default (on unless bound to loopback). */
     public ServerConfig withRequireKeys(Boolean v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, v, limits, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, v, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withLimits(FunctionLimits v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, v, recordTtl, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, v, recordTtl, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
     }
 
     public ServerConfig withRecordTtl(Duration v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, v, shutdownGrace);
+                maxStateBytes, syncTimeout, requireKeys, limits, v, shutdownGrace, tenantWeights, cpuGroups, networkDeny);
+    }
+
+    public ServerConfig withTenantWeights(TenantWeights v) {
+        return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, v, cpuGroups, networkDeny);
+    }
+
+    /** false: no cgroups even where writable (the host's CPU mode is then NONE). */
+    public ServerConfig withCpuGroups(boolean v) {
+        return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, v, networkDeny);
+    }
+
+    /** Patterns no function may reach (replacing the default, {@link #DEFAULT_NETWORK_DENY}). */
+    public ServerConfig withNetworkDeny(List<String> v) {
+        return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, shutdownGrace, tenantWeights, cpuGroups, v);
     }
 
     public ServerConfig withShutdownGrace(Duration v) {
         return new ServerConfig(bindAddress, port, dataDir, hostId, slots, maxQueued, maxUploadBytes, maxInputBytes,
-                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, v);
+                maxStateBytes, syncTimeout, requireKeys, limits, recordTtl, v, tenantWeights, cpuGroups, networkDeny);
     }
 }

@@ -67,6 +67,9 @@ class AuthTest {
         r.add(new Object[] {"GET", "/s/alice/k", null});
         r.add(new Object[] {"PUT", "/s/alice/k2", utf8("v")});
         r.add(new Object[] {"DELETE", "/s/alice/k2", null});
+        r.add(new Object[] {"GET", "/net/alice", null});
+        r.add(new Object[] {"PUT", "/net/alice", utf8("{\"allow\": [\"127.0.0.1:1\"]}")});
+        r.add(new Object[] {"DELETE", "/net/alice", null});
         r.add(new Object[] {"POST", "/keys/alice", null});
         r.add(new Object[] {"GET", "/keys", null});
         r.add(new Object[] {"DELETE", "/keys/carol", null});
@@ -115,6 +118,9 @@ class AuthTest {
         assertThat(mine.get(0).get("user").asText()).isEqualTo("alice");
         assertThat(bob.get("/f").json().get("functions")).as("bob sees only his own").isEmpty();
         assertThat(bob.put("/f/bob/hello", example("hello")).status()).isEqualTo(201);
+        assertThat(alice.put("/net/alice", utf8("{\"allow\": [\"127.0.0.1:9\"]}")).status()).isEqualTo(200);
+        assertThat(alice.get("/net/alice").json().get("allow").get(0).asText()).isEqualTo("127.0.0.1:9");
+        assertThat(alice.delete("/net/alice").status()).isEqualTo(204);
         assertThat(bob.post("/f/bob/hello", "b").text()).isEqualTo("Hello b");
     }
 

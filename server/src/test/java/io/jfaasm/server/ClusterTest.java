@@ -191,6 +191,27 @@ class ClusterTest {
     }
 
     @Test
+    @Order(3)
+    void networkPoliciesAreTheClustersOnEveryHost() throws Exception {
+        try (EchoServer echo = new EchoServer()) {
+            String here = "127.0.0.1:" + echo.port();
+            String input = "127.0.0.1 " + echo.port() + " 0 ";
+            assertThat(http(1).put("/f/ivy/net?allow=" + here, example("net_client")).status()).isEqualTo(201);
+            assertThat(http(2).post("/f/ivy/net", input + "on h2").text()).isEqualTo("echo:on h2");
+            assertThat(http(3).get("/f/ivy/net").json().get("network").get("allow").get(0).asText()).isEqualTo(here);
+            // the same bytes again, without the list: a change of declarations only, and every host applies it
+            assertThat(http(1).put("/f/ivy/net", example("net_client")).status()).isEqualTo(201);
+            await("h2 applies the new declaration", Duration.ofSeconds(3),
+                    () -> "13".equals(http(2).post("/f/ivy/net", input + "x").header("X-Return-Code")));
+            // a user's list set through one host applies on the others within a second
+            assertThat(http(3).put("/net/ivy", utf8("{\"allow\": [\"" + here + "\"]}")).status()).isEqualTo(200);
+            assertThat(http(1).get("/net/ivy").json().get("allow").get(0).asText()).isEqualTo(here);
+            await("h2 applies ivy's list", Duration.ofSeconds(3),
+                    () -> http(2).post("/f/ivy/net", input + "by user").text().equals("echo:by user"));
+        }
+    }
+
+    @Test
     @Order(4)
     void internalRoutesNeedTheClusterSecret() {
         Response noSecret = http(1).as(null).send("POST", "/internal/calls/h2-1", utf8("x"),

@@ -54,6 +54,10 @@ public final class NetworkSession implements AutoCloseable {
         } catch (UnknownHostException e) {
             return refuse(EHOSTUNREACH, "connect to " + host + ":" + port + ": unknown host");
         }
+        if (policy.denies(host, port, addresses)) {
+            return refuse(EACCES, "connect to " + host + ":" + port
+                    + " refused: the host denies it to every function " + policy.deny());
+        }
         if (!policy.allows(host, port, addresses)) {
             return refuse(EACCES, "connect to " + host + ":" + port
                     + " refused: not in the function's network allow-list " + policy.allow());

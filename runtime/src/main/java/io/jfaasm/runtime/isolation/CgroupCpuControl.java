@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tenant CPU groups in a cgroup hierarchy: {@code <root>/jfaasm-<pid>/<user>}, each with an equal
- * share, created on a user's first call and removed when the host closes. A call's thread is
- * written into its user's group when the call starts and back into the host's own group when it
- * ends.
+ * Tenant CPU groups in a cgroup hierarchy: {@code <root>/jfaasm-<pid>/<user>}, each with a share
+ * by its {@link TenantWeights weight} (equal by default), created on a user's first call and
+ * removed when the host closes. A call's thread is written into its user's group when the call
+ * starts and back into the host's own group when it ends.
  */
 public final class CgroupCpuControl implements CpuControl, AutoCloseable {
     private final Mode mode;
@@ -20,26 +20,28 @@ public final class CgroupCpuControl implements CpuControl, AutoCloseable {
     private final Path parent;
     private final String threadsFile;
     private final String weightFile;
-    private final String weight;
+    private final int baseWeight;
+    private final TenantWeights weights;
     private final Map<String, Path> groups = new ConcurrentHashMap<>();
 
     private CgroupCpuControl(Mode mode, Path hostGroup, Path parent, String threadsFile,
-            String weightFile, String weight) {
+            String weightFile, int baseWeight, TenantWeights weights) {
         this.mode = mode;
         this.hostGroup = hostGroup;
         this.parent = parent;
         this.threadsFile = threadsFile;
         this.weightFile = weightFile;
-        this.weight = weight;
+        this.baseWeight = baseWeight;
+        this.weights = weights;
     }
 
     /** cgroup v1's cpu controller, if this process may create groups and move threads in it. */
-    static CgroupCpuControl tryV1(Path root) {
-        return tryCreate(Mode.CGROUP_V1, root, "tasks", "cpu.shares", "1024");
+    static CgroupCpuControl tryV1(Path root, TenantWeights weights) {
+        return tryCreate(Mode.CGROUP_V1, root, "tasks", "cpu.shares", 1024, weights);
     }
 
     /** cgroup v2 with the cpu controller, threaded groups; if writable. */
-    static CgroupCpuControl tryV2(Path root) {
+    static CgroupCpuControl tryV2(Path root, TenantWeights weights) {
         try {
             if (!Files.readString(root.resolve("cgroup.controllers")).contains("cpu")) {
                 return null;
@@ -47,11 +49,11 @@ public final class CgroupCpuControl implements CpuControl, AutoCloseable {
         } catch (IOException e) {
             return null;
         }
-        return tryCreate(Mode.CGROUP_V2, root, "cgroup.threads", "cpu.weight", "100");
+        return tryCreate(Mode.CGROUP_V2, root, "cgroup.threads", "cpu.weight", 100, weights);
     }
 
     private static CgroupCpuControl tryCreate(Mode mode, Path root, String threads, String weightFile,
-            String weight) {
+            int baseWeight, TenantWeights weights) {
         Path own = ownGroup(root, mode);
         Path parent = own.resolve("jfaasm-" + ProcessHandle.current().pid());
         if (!CpuControl.writable(own.resolve(threads))) {
@@ -63,7 +65,7 @@ public final class CgroupCpuControl implements CpuControl, AutoCloseable {
                 Files.writeString(parent.resolve("cgroup.type"), "threaded");
                 Files.writeString(own.resolve("cgroup.subtree_control"), "+cpu");
             }
-            CgroupCpuControl c = new CgroupCpuControl(mode, own, parent, threads, weightFile, weight);
+            CgroupCpuControl c = new CgroupCpuControl(mode, own, parent, threads, weightFile, baseWeight, weights);
             // prove it works now rather than on the first call
             c.enter("probe");
             c.leave();
@@ -120,7 +122,8 @@ public final class CgroupCpuControl implements CpuControl, AutoCloseable {
             if (mode == Mode.CGROUP_V2) {
                 Files.writeString(g.resolve("cgroup.type"), "threaded");
             }
-            Files.writeString(g.resolve(weightFile), weight);
+            // weights 1 to 100: within cpu.shares' (2-262144) and cpu.weight's (1-10000) ranges
+            Files.writeString(g.resolve(weightFile), Integer.toString(baseWeight * weights.of(user)));
             return g;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the CPU group of " + user + " at " + g, e);

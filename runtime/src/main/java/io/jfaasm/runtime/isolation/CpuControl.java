@@ -33,17 +33,23 @@ public sealed interface CpuControl permits CgroupCpuControl, CpuControl.None {
     /** Moves the calling thread back to the host's own group. */
     void leave();
 
-    /** The best mechanism this host allows, logged. */
-    static CpuControl detect() {
-        CpuControl c = CgroupCpuControl.tryV1(Path.of("/sys/fs/cgroup/cpu"));
+    /** The best mechanism this host allows, its groups weighted by {@code weights}; logged. */
+    static CpuControl detect(TenantWeights weights) {
+        CpuControl c = CgroupCpuControl.tryV1(Path.of("/sys/fs/cgroup/cpu"), weights);
         if (c == null) {
-            c = CgroupCpuControl.tryV2(Path.of("/sys/fs/cgroup"));
+            c = CgroupCpuControl.tryV2(Path.of("/sys/fs/cgroup"), weights);
         }
         if (c == null) {
             c = new None();
         }
-        LOG.info("CPU isolation between tenants: {}", c.mode());
+        LOG.info("CPU isolation between tenants: {} (and the scheduler's fair slots per user)", c.mode());
         return c;
+    }
+
+    /** No cgroups, by configuration: logged as such. */
+    static CpuControl none() {
+        LOG.info("CPU isolation between tenants: NONE by configuration (the scheduler's fair slots per user)");
+        return new None();
     }
 
     /** No placement: threads share CPU as the kernel schedules them. */

@@ -59,6 +59,24 @@ public interface FunctionStore {
     }
 
     /**
+     * The allow-list of {@code host:port} patterns a user declared for all of its functions (added
+     * to each function's own when a call runs); empty when none.
+     */
+    default List<String> userAllowList(String user) {
+        return List.of();
+    }
+
+    /**
+     * Replaces a user's allow-list (an empty list clears it). The patterns are checked by the
+     * caller ({@link io.jfaasm.runtime.faaslet.NetworkPolicy#declared}).
+     *
+     * @throws UnsupportedOperationException when this store keeps no per-user lists
+     */
+    default void setUserAllowList(String user, List<String> patterns) {
+        throw new UnsupportedOperationException("this function store keeps no per-user network allow-lists");
+    }
+
+    /**
      * Tells {@code changed} (on a thread of the store's, never concurrently with itself) of each
      * function uploaded, replaced or deleted through another host. Only shared stores call it.
      */

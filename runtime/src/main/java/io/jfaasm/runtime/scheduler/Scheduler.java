@@ -6,6 +6,7 @@ import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Chaining;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.faaslet.NetworkPolicy;
 import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import java.time.Duration;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * chained calls, and call records kept for a while after each call.
  *
  * <p>Each call waits for its slot on a virtual thread and runs in a Faaslet on one of the host's
- * call threads. A call that awaits a chained call gives its slot back while it waits, so a full
- * host never deadlocks on its own fan-out.
+ * call threads. Slots are shared fairly between users by weight ({@link FairSlots}), not first
+ * come, first served: a user with many queued calls cannot hold every slot while another waits.
+ * A call that awaits a chained call gives its slot back while it waits, so a full host never
+ * deadlocks on its own fan-out.
  *
  * <p>In a cluster ({@link #forwardTo}) a call that cannot start here at once — every slot or the
  * function's concurrency taken — is handed to another host the {@link CallForwarder} picks, if
@@ -58,9 +61,21 @@ public final class Scheduler implements AutoCloseable {
      * @param maxPerFunction calls of one function running at once
      * @param recordTtl how long a finished call's record (output, logs) is kept
      * @param limits the limits of every call
+     * @param networkDeny {@code host:port} patterns no call may reach, whatever its function and
+     *     user allow (the host's own services: see {@link NetworkPolicy#deny()})
      */
     public record Config(String hostId, int slots, int maxQueued, int maxPerFunction,
-            Duration recordTtl, FunctionLimits limits) {
+            Duration recordTtl, FunctionLimits limits, List<String> networkDeny) {
+        public Config {
+            networkDeny = List.copyOf(networkDeny);
+            NetworkPolicy.DENY_ALL.denying(networkDeny); // checks the patterns
+        }
+
+        public Config(String hostId, int slots, int maxQueued, int maxPerFunction, Duration recordTtl,
+                FunctionLimits limits) {
+            this(hostId, slots, maxQueued, maxPerFunction, recordTtl, limits, List.of());
+        }
+
         public static Config defaults(String hostId) {
             int cores = Runtime.getRuntime().availableProcessors();
             return new Config(hostId, cores * 4, 10_000, cores * 4, Duration.ofHours(1),
@@ -68,21 +83,26 @@ public final class Scheduler implements AutoCloseable {
         }
 
         public Config withSlots(int n, int queued) {
-            return new Config(hostId, n, queued, Math.min(maxPerFunction, n), recordTtl, limits);
+            return new Config(hostId, n, queued, Math.min(maxPerFunction, n), recordTtl, limits, networkDeny);
         }
 
         public Config withLimits(FunctionLimits l) {
-            return new Config(hostId, slots, maxQueued, maxPerFunction, recordTtl, l);
+            return new Config(hostId, slots, maxQueued, maxPerFunction, recordTtl, l, networkDeny);
         }
 
         public Config withRecordTtl(Duration ttl) {
-            return new Config(hostId, slots, maxQueued, maxPerFunction, ttl, limits);
+            return new Config(hostId, slots, maxQueued, maxPerFunction, ttl, limits, networkDeny);
+        }
+
+        public Config withNetworkDeny(List<String> patterns) {
+            return new Config(hostId, slots, maxQueued, maxPerFunction, recordTtl, limits, patterns);
         }
     }
 
     /** An uploaded function, at one version; calls in flight keep their version. */
     private static final class Deployed {
-        final FunctionInfo info;
+        /** Replaced when only the description changed (same module): see {@link #refresh}. */
+        volatile FunctionInfo info;
         final CompiledModule module;
         final Semaphore concurrency;
         final AtomicInteger inFlight = new AtomicInteger();
@@ -99,11 +119,13 @@ public final class Scheduler implements AutoCloseable {
     private final FunctionStore store;
     private final Config config;
     private final SchedulerListener listener;
-    private final Semaphore slots;
+    private final FairSlots slots;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final Map<FunctionId, Deployed> functions = new ConcurrentHashMap<>();
     private final Map<String, CallRecord> records = new ConcurrentHashMap<>();
+    private final UserAllowLists userAllowLists;
+    private final Map<FunctionId, Effective> effective = new ConcurrentHashMap<>();
     private final ScheduledExecutorService janitor;
     private final Object[] uploadLocks = new Object[64];
     private final java.util.Set<Thread> waiting = ConcurrentHashMap.newKeySet();
@@ -116,7 +138,8 @@ public final class Scheduler implements AutoCloseable {
         this.store = store;
         this.config = config;
         this.listener = listener;
-        this.slots = new Semaphore(config.slots(), true);
+        this.userAllowLists = new UserAllowLists(store);
+        this.slots = new FairSlots(config.slots(), host.tenantWeights());
         for (int i = 0; i < uploadLocks.length; i++) {
             uploadLocks[i] = new Object();
         }
@@ -130,7 +153,8 @@ public final class Scheduler implements AutoCloseable {
         } else {
             for (FunctionId id : store.list()) {
                 try {
-                    deploy(id, store.get(id), null);
+                    FunctionStore.Stored s = store.fetch(id);
+                    deploy(id, s.wasm(), s.info());
                 } catch (RuntimeException e) {
                     LOG.warn("stored function {} no longer loads: {}", id, e.getMessage());
                 }
@@ -169,8 +193,16 @@ public final class Scheduler implements AutoCloseable {
      * lost with a host that died may then run again elsewhere; see {@link FunctionInfo}).
      */
     public FunctionInfo upload(FunctionId id, byte[] wasm, boolean idempotent) {
+        return upload(id, wasm, idempotent, NetworkPolicy.DENY_ALL);
+    }
+
+    /**
+     * As {@link #upload(FunctionId, byte[], boolean)}, with the network its calls may reach (to
+     * which its user's allow-list is added when a call runs).
+     */
+    public FunctionInfo upload(FunctionId id, byte[] wasm, boolean idempotent, NetworkPolicy network) {
         synchronized (lockOf(id)) { // the memory and the store agree on the version
-            Deployed d = deploy(id, wasm, idempotent ? new FunctionInfo(id, "", 0, 0, Instant.now(), true) : null);
+            Deployed d = deploy(id, wasm, FunctionInfo.declared(id, idempotent, network));
             store.put(d.info, wasm);
             return d.info;
         }
@@ -180,7 +212,11 @@ public final class Scheduler implements AutoCloseable {
         return uploadLocks[Math.floorMod(id.hashCode(), uploadLocks.length)];
     }
 
-    /** Loads a module as the function's version for new calls; {@code stored}: what the store says of it, or null. */
+    /**
+     * Loads a module as the function's version for new calls; {@code stored}: what the store (or
+     * the uploader) says of it, or null. Its declarations (idempotence, network) are kept whatever
+     * the version; its times only for the same version.
+     */
     private Deployed deploy(FunctionId id, byte[] wasm, FunctionInfo stored) {
         long start = System.nanoTime();
         CompiledModule module = host.load(wasm);
@@ -189,7 +225,7 @@ public final class Scheduler implements AutoCloseable {
         FunctionInfo info = new FunctionInfo(id, module.sha256(), wasm.length,
                 sameVersion ? stored.compileMillis() : millis,
                 sameVersion ? stored.uploadedAt() : Instant.now(),
-                stored != null && stored.idempotent());
+                stored != null && stored.idempotent(), stored == null ? null : stored.network());
         Deployed d = new Deployed(info, module, config.maxPerFunction());
         retire(functions.put(id, d));
         return d;
@@ -236,7 +272,11 @@ public final class Scheduler implements AutoCloseable {
                 LOG.info("function {} was deleted through another host", id);
                 return;
             }
-            if (!d.info.sha256().equals(sha256(s.wasm()))) {
+            if (d.info.sha256().equals(sha256(s.wasm()))) {
+                if (s.info() != null && !s.info().equals(d.info)) {
+                    d.info = s.info(); // re-uploaded with other declarations (network, idempotence)
+                }
+            } else {
                 try {
                     deploy(id, s.wasm(), s.info());
                     LOG.info("function {} redeployed at its new version", id);
@@ -248,9 +288,43 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * The network a call of this function may reach: the function's own policy (bandwidth, socket
+     * cap, patterns) plus its user's allow-list, less what the host denies to all.
+     */
+    public NetworkPolicy network(FunctionInfo info) {
+        NetworkPolicy user = userAllowLists.of(info.id().user());
+        Effective e = effective.get(info.id());
+        if (e != null && e.declared == info.network() && e.user == user) {
+            return e.policy; // same inputs (the very objects): no patterns parsed again on a call's path
+        }
+        NetworkPolicy p = info.network().union(user).denying(config.networkDeny());
+        effective.put(info.id(), new Effective(info.network(), user, p));
+        return p;
+    }
+
+    /** A function's effective network policy and what it was computed from. */
+    private record Effective(NetworkPolicy declared, NetworkPolicy user, NetworkPolicy policy) {}
+
+    /** A user's network allow-list, as stored. */
+    public List<String> userAllowList(String user) {
+        return userAllowLists.stored(user);
+    }
+
+    /**
+     * Replaces a user's network allow-list (empty clears it); it applies to every function of the
+     * user from its next call (in a cluster, on other hosts within a second).
+     *
+     * @throws IllegalArgumentException for a malformed pattern, or too many
+     */
+    public void setUserAllowList(String user, List<String> patterns) {
+        userAllowLists.set(user, patterns);
+    }
+
     public boolean delete(FunctionId id) {
         synchronized (lockOf(id)) {
             Deployed d = functions.remove(id);
+            effective.remove(id);
             boolean stored = store.delete(id);
             retire(d);
             return d != null || stored;
@@ -375,18 +449,20 @@ public final class Scheduler implements AutoCloseable {
     /** The slot and function permit of a running call, given back while it awaits a child. */
     private final class Permits {
         private final Deployed function;
+        private final String user;
         private boolean held;
 
         Permits(Deployed function) {
             this.function = function;
+            this.user = function.info.id().user();
         }
 
         void acquire() throws InterruptedException {
-            slots.acquire();
+            slots.acquire(user);
             try {
                 function.concurrency.acquire();
             } catch (InterruptedException e) {
-                slots.release();
+                slots.release(user);
                 throw e;
             }
             held = true;
@@ -394,11 +470,11 @@ public final class Scheduler implements AutoCloseable {
 
         /** Takes the slot and the function's permit only if both are free now (fair to waiters). */
         boolean tryAcquireNow() throws InterruptedException {
-            if (!slots.tryAcquire(0, TimeUnit.SECONDS)) {
+            if (!slots.tryAcquire(user)) {
                 return false;
             }
             if (!function.concurrency.tryAcquire(0, TimeUnit.SECONDS)) {
-                slots.release();
+                slots.release(user);
                 return false;
             }
             held = true;
@@ -411,11 +487,11 @@ public final class Scheduler implements AutoCloseable {
                 return true;
             }
             long deadline = System.nanoTime() + ms * 1_000_000;
-            if (!slots.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
+            if (!slots.tryAcquire(user, ms, TimeUnit.MILLISECONDS)) {
                 return false;
             }
             if (!function.concurrency.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                slots.release();
+                slots.release(user);
                 return false;
             }
             held = true;
@@ -426,7 +502,7 @@ public final class Scheduler implements AutoCloseable {
             if (held) {
                 held = false;
                 function.concurrency.release();
-                slots.release();
+                slots.release(user);
             }
         }
     }
@@ -547,6 +623,7 @@ public final class Scheduler implements AutoCloseable {
             CallRequest request = CallRequest.of(input)
                     .withUser(d.info.id().user())
                     .withArgs(List.of(d.info.id().name()))
+                    .withNetwork(network(d.info))
                     .asChained(chainIndex, tableIndex, new CallChaining(record, d, permits));
             CallResult result = host.call(d.module, request, config.limits());
             record.finished(result);

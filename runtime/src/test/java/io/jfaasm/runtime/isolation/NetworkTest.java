@@ -125,6 +125,20 @@ class NetworkTest {
     }
 
     @Test
+    void theHostsDenyPatternsWinOverEveryAllowByAnyNameOfTheAddress() {
+        int port = server.getLocalPort();
+        NetworkPolicy policy = NetworkPolicy.allowing("*:*").denying(java.util.List.of("127.*:" + port));
+        for (String host : java.util.List.of("127.0.0.1", "localhost", "0.0.0.0")) {
+            CallResult r = call("net_client", host + " " + port + " 0 hi", policy);
+            assertThat(r.returnCode()).as(host).isEqualTo(13);
+            assertThat(r.stderrText()).contains("refused: the host denies it");
+        }
+        assertThat(received.get()).as("nothing reached the server").isZero();
+        assertThat(policy.union(NetworkPolicy.allowing("x:1")).deny()).as("a union keeps the host's denials")
+                .containsExactly("127.*:" + port);
+    }
+
+    @Test
     void policiesAreCheckedWhenMade() {
         assertThatThrownBy(() -> NetworkPolicy.allowing("no-port")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> NetworkPolicy.allowing("host:http")).isInstanceOf(IllegalArgumentException.class);

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jfaasm.runtime.FaasletHost;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.faaslet.NetworkPolicy;
 import io.jfaasm.runtime.testing.Examples;
 import io.jfaasm.runtime.wasm.InvalidModuleException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +124,35 @@ class SchedulerTest {
         assertThat(r.returnCode()).isEqualTo(-1);
         assertThat(r.error()).containsIgnoringCase("unreachable");
         assertThat(out(callAndWait(SQUARE, "3"))).isEqualTo("9");
+    }
+
+    @Test
+    void declarationsSurviveARestartAndOldOrDamagedDescriptionsLoadWithTheDefaults() throws Exception {
+        NetworkPolicy declared = new NetworkPolicy(List.of("127.0.0.1:8000-8099"), 4096, 2);
+        scheduler.upload(SQUARE, Examples.bytes("square"), true, declared);
+        scheduler.setUserAllowList("demo", List.of("db.internal:5432"));
+        FunctionId old = new FunctionId("demo", "old");
+        FunctionId damaged = new FunctionId("demo", "damaged");
+        Path functions = dataDir.resolve("functions/demo");
+        Files.write(functions.resolve("old.wasm"), Examples.bytes("square")); // stored before descriptions were kept
+        scheduler.upload(damaged, Examples.bytes("square"), true, declared);
+        Files.writeString(functions.resolve("damaged.wasm.info"), "v1 not a description");
+        scheduler.close();
+
+        scheduler = newScheduler(Scheduler.Config.defaults("h1"));
+        FunctionInfo kept = scheduler.function(SQUARE).orElseThrow();
+        assertThat(kept.network()).isEqualTo(declared);
+        assertThat(kept.idempotent()).isTrue();
+        assertThat(scheduler.network(kept).allow()).containsExactly("127.0.0.1:8000-8099", "db.internal:5432");
+        for (FunctionId f : List.of(old, damaged)) {
+            FunctionInfo info = scheduler.function(f).orElseThrow();
+            assertThat(info.network()).as(f.name()).isEqualTo(NetworkPolicy.DENY_ALL);
+            assertThat(info.idempotent()).isFalse();
+            assertThat(out(callAndWait(f, "5"))).isEqualTo("25");
+        }
+        assertThatThrownBy(() -> scheduler.setUserAllowList("demo", List.of("no-port")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected HOST:PORT");
+        assertThat(scheduler.userAllowList("demo")).as("the old list is kept").containsExactly("db.internal:5432");
     }
 
     @Test

@@ -216,4 +216,23 @@ final class ClientJson {
         Object v = m.get(key);
         return v == null ? null : v.toString();
     }
+
+    /** A JSON string literal of {@code s}: quotes, backslashes and control characters escaped. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
 }

@@ -1,5 +1,10 @@
 package io.jfaasm.server.cli;
 
+import io.jfaasm.runtime.isolation.CpuControl;
+import io.jfaasm.runtime.isolation.TenantWeights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import io.jfaasm.cluster.RedisGlobalTier;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.server.ClusterConfig;
@@ -97,6 +102,20 @@ public final class ServeCommand implements Callable<Integer> {
                     + "e.g. http://127.0.0.1:PORT; give a reachable address when hosts run on several machines).")
     String advertise;
 
+    @Option(names = "--tenant-weight", paramLabel = "USER=N",
+            description = "A user's weight, 1 to 100 (repeatable; others weigh 1): its CPU group's share and its "
+                    + "share of the slots when calls queue.")
+    List<String> tenantWeights = new ArrayList<>();
+
+    @Option(names = "--net-deny", paramLabel = "HOST:PORT",
+            description = "A pattern no function may connect to, whatever it allows (repeatable; added to the "
+                    + "default: link-local addresses, 169.254.*:* and fe80:*:*, and a cluster's Redis).")
+    List<String> netDeny = new ArrayList<>();
+
+    @Option(names = "--no-cgroups", description = "Do not use cgroups even where writable: CPU is then shared "
+            + "between tenants only by the fair slots (as on a host without cgroups).")
+    boolean noCgroups;
+
     @Override
     public Integer call() {
         JfaasmServer server;
@@ -143,7 +162,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (requireKeys) {
             c = c.withRequireKeys(true);
         }
-        return c;
+        List<String> deny = new ArrayList<>(c.networkDeny());
+        deny.addAll(netDeny);
+        return c.withTenantWeights(TenantWeights.parse(tenantWeights)).withCpuGroups(!noCgroups).withNetworkDeny(deny);
     }
 
     /** The cluster the options name, or null for one self-contained host. */
@@ -173,6 +194,9 @@ public final class ServeCommand implements Callable<Integer> {
         String url = server.url();
         out.println("jfaasm: serving on " + url + " (host " + config.hostId() + ", " + config.slots()
                 + " slots, data in " + config.dataDir().toAbsolutePath().normalize() + ")");
+        out.println("jfaasm: CPU between tenants: " + server.host().cpuMode().name().toLowerCase(Locale.ROOT)
+                + (server.host().cpuMode() == CpuControl.Mode.NONE ? " (no cgroups)" : " cgroups")
+                + ", slots shared fairly per user");
         if (cluster != null) {
             out.println("jfaasm: part of the cluster on " + cluster.redisUri().replaceFirst("//[^@/]*@", "//")
                     + " (namespace '" + cluster.namespace() + "'): functions, state, keys and call records shared");

@@ -3,6 +3,8 @@ package io.jfaasm.server.cli;
 import static io.jfaasm.server.cli.ServerClient.seg;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Parameters;
             "",
             "The server validates and compiles the module before it answers; a module it",
             "refuses is reported with the loader's reason. A re-upload replaces the function",
-            "atomically: calls in flight finish on the old version. Prints one line",
+            "atomically: calls in flight finish on the old version. Its calls reach no network",
+            "unless --allow (or the user's list, 'jfaasm net') names where. Prints one line",
             "  uploaded USER/FUNCTION: N bytes, sha256 HASH, compiled in N ms",
             "or, with --json, the server's answer as it is.",
             ""
@@ -25,7 +28,7 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:uploaded",
-            "1:refused by the server (400 invalid wasm, 401/403 key, 413 too large),"
+            "1:refused by the server (400 invalid wasm or network policy, 401/403 key, 413 too large),"
                 + " or the server could not be reached",
             "2:bad usage, or FILE.wasm could not be read"
         })
@@ -46,11 +49,21 @@ final class UploadCommand extends ClientCommand {
             + "lost with a host that died runs again elsewhere instead of failing.")
     boolean idempotent;
 
+    @Option(names = "--allow", paramLabel = "HOST:PORT", description = "A host:port pattern the function's calls "
+            + "may connect to (repeatable; '*' wildcards, port ranges LOW-HIGH). None: no network.")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--bandwidth", paramLabel = "BYTES_PER_S",
+            description = "Bandwidth of each call, sent and received together (server default: 10 MiB/s).")
+    Long bandwidth;
+
+    @Option(names = "--sockets", paramLabel = "N", description = "Sockets a call may hold open at once (server default: 16).")
+    Integer sockets;
+
     @Override
     int run(ServerClient client) {
         byte[] wasm = readLocal(file);
-        ServerClient.Response r = client.expect("PUT", "/f/" + seg(user) + "/" + seg(function)
-                + (idempotent ? "?idempotent=true" : ""), wasm, 200, 201);
+        ServerClient.Response r = client.expect("PUT", "/f/" + seg(user) + "/" + seg(function) + query(), wasm, 200, 201);
         if (json) {
             printJson(r);
             return 0;
@@ -61,6 +74,22 @@ final class UploadCommand extends ClientCommand {
                 or(m, "sha256", "?"), or(m, "compileMillis", "?"));
         System.out.flush();
         return 0;
+    }
+
+    /** {@code ?idempotent=true&allow=...&bandwidth=...&sockets=...}, as the options say; "" for none. */
+    private String query() {
+        List<String> q = new ArrayList<>();
+        if (idempotent) {
+            q.add("idempotent=true");
+        }
+        allow.forEach(a -> q.add("allow=" + seg(a)));
+        if (bandwidth != null) {
+            q.add("bandwidth=" + bandwidth);
+        }
+        if (sockets != null) {
+            q.add("sockets=" + sockets);
+        }
+        return q.isEmpty() ? "" : "?" + String.join("&", q);
     }
 
     static String or(Map<?, ?> m, String key, String otherwise) {

@@ -2,6 +2,7 @@ package io.jfaasm.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jfaasm.server.EchoServer;
 import io.jfaasm.server.JfaasmServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -103,6 +104,38 @@ class ClientCommandsTest {
                 .contains("\"idempotent\":false");
         assertThat(jfaasm("upload", "--json", "--idempotent", "demo", "hello2", RunCommandTest.example("hello"))).isZero();
         assertThat(stdout()).contains("\"idempotent\":true");
+    }
+
+    @Test
+    void uploadWithAllowAndTheNetCommands() throws Exception {
+        try (EchoServer echo = new EchoServer()) {
+            String here = "127.0.0.1:" + echo.port();
+            String input = "127.0.0.1 " + echo.port() + " 0 cli";
+            String wasm = RunCommandTest.example("net_client");
+            assertThat(jfaasm("upload", "--json", "--allow", here, "--sockets", "2", "netcli", "net", wasm)).as(stderr()).isZero();
+            assertThat(stdout()).contains("\"allow\":[\"" + here + "\"]", "\"sockets\":2");
+            assertThat(jfaasm("invoke", "netcli", "net", "--input", input)).as(stderr()).isZero();
+            assertThat(stdout()).isEqualTo("echo:cli");
+            assertThat(jfaasm("upload", "--allow", "no-port", "netcli", "net", wasm)).isEqualTo(1);
+            assertThat(stderr()).startsWith("error: 400 bad network policy: network pattern 'no-port'");
+
+            assertThat(jfaasm("upload", "netcli", "bare", wasm)).isZero();
+            assertThat(jfaasm("invoke", "netcli", "bare", "--input", input)).as("EACCES").isEqualTo(13);
+            assertThat(jfaasm("net allow", "netcli", here, "*.example.com:443")).as(stderr()).isZero();
+            assertThat(jfaasm("net allow", "netcli", here)).as(stderr()).isZero();
+            assertThat(jfaasm("net show", "netcli")).isZero();
+            assertThat(stdout().lines().toList()).as("each pattern once").containsExactly(here, "*.example.com:443");
+            assertThat(jfaasm("invoke", "netcli", "bare", "--input", input)).as(stderr()).isZero();
+            assertThat(jfaasm("net set", "netcli", "bad pattern")).isEqualTo(1);
+            assertThat(stderr()).startsWith("error: 400 bad network policy: ");
+            assertThat(jfaasm("net set", "netcli", "10.0.0.1:80")).isZero();
+            assertThat(jfaasm("net show", "netcli")).isZero();
+            assertThat(stdout().lines().toList()).containsExactly("10.0.0.1:80");
+            assertThat(jfaasm("net clear", "netcli")).isZero();
+            assertThat(jfaasm("net show", "netcli")).isZero();
+            assertThat(stdout()).isEmpty();
+            assertThat(jfaasm("net")).as("a subcommand is required").isEqualTo(2);
+        }
     }
 
     @Test
