@@ -1,5 +1,6 @@
 package io.jfaasm.runtime.faaslet;
 
+import io.jfaasm.runtime.files.ScratchSpace;
 import io.jfaasm.runtime.host.WasiImports.Mount;
 import java.io.OutputStream;
 import java.util.List;
@@ -21,11 +22,12 @@ import java.util.Map;
  *     {@code __faasm_chain_ptr} asks; -1 for the entry point
  * @param chaining how the call chains others, or null where it cannot
  * @param network what the call may reach over the network (nothing by default)
+ * @param scratch where the call's private scratch directory is made, or null for none
  */
 public record CallRequest(byte[] input, List<String> args, Map<String, String> env,
         List<Mount> mounts, Map<String, Boolean> confFlags, int index,
         OutputStream stdoutSink, OutputStream stderrSink, String user, int entryTableIndex,
-        Chaining chaining, NetworkPolicy network) {
+        Chaining chaining, NetworkPolicy network, ScratchSpace scratch) {
     public static final String DEFAULT_USER = "default";
 
 
@@ -42,47 +44,52 @@ public record CallRequest(byte[] input, List<String> args, Map<String, String> e
     /** A call with this input and nothing else. */
     public static CallRequest of(byte[] input) {
         return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null,
-                DEFAULT_USER, -1, null, NetworkPolicy.DENY_ALL);
+                DEFAULT_USER, -1, null, NetworkPolicy.DENY_ALL, null);
     }
 
     public CallRequest withArgs(List<String> a) {
-        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, scratch);
     }
 
     public CallRequest withEnv(Map<String, String> e) {
-        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, scratch);
     }
 
     public CallRequest withMounts(List<Mount> m) {
-        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, scratch);
     }
 
     public CallRequest withConfFlags(Map<String, Boolean> flags) {
-        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, scratch);
     }
 
     /** A chained call: its chain index, the function pointer to enter (or -1), and its chaining. */
     public CallRequest asChained(int chainIndex, int tableIndex, Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, chainIndex, stdoutSink, stderrSink,
-                user, tableIndex, c, network);
+                user, tableIndex, c, network, scratch);
     }
 
     public CallRequest withChaining(Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, c, network);
+                entryTableIndex, c, network, scratch);
     }
 
     public CallRequest withNetwork(NetworkPolicy policy) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, chaining, policy);
+                entryTableIndex, chaining, policy, scratch);
     }
 
     public CallRequest withUser(String u) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, u,
-                entryTableIndex, chaining, network);
+                entryTableIndex, chaining, network, scratch);
+    }
+
+    public CallRequest withScratch(ScratchSpace s) {
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
+                entryTableIndex, chaining, network, s);
     }
 
     public CallRequest withSinks(OutputStream stdout, OutputStream stderr) {
-        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining, network);
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining, network, scratch);
     }
 }

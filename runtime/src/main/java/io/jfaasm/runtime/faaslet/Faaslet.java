@@ -13,12 +13,14 @@ import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.UnlinkableException;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableLimits;
+import io.jfaasm.runtime.files.ScratchSpace;
 import io.jfaasm.runtime.host.CallContext;
 import io.jfaasm.runtime.host.FaasmAbi;
 import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.host.NetworkSession;
 import io.jfaasm.runtime.host.OutputCapture;
 import io.jfaasm.runtime.host.WasiImports;
+import io.jfaasm.runtime.host.WasiImports.Mount;
 import io.jfaasm.runtime.memory.LinearMemory;
 import io.jfaasm.runtime.memory.MemoryLimitException;
 import io.jfaasm.runtime.snapshot.Snapshot;
@@ -27,6 +29,8 @@ import io.jfaasm.runtime.state.StateException;
 import io.jfaasm.runtime.state.StateSession;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.EntryPoint;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -48,7 +52,7 @@ public final class Faaslet implements AutoCloseable {
 
     /** What the host interface acts on during one call. */
     private record Binding(CallContext context, WasiPreview1 wasi, HostFunction[] wasiFunctions,
-            OutputCapture stdout, OutputCapture stderr) {
+            OutputCapture stdout, OutputCapture stderr, Path scratchDir) {
         void close() {
             try {
                 context.network().close();
@@ -56,8 +60,24 @@ public final class Faaslet implements AutoCloseable {
                     context.state().close();
                 }
             } finally {
-                wasi.close();
+                try {
+                    wasi.close();
+                } finally {
+                    deleteScratch(scratchDir);
+                }
             }
+        }
+    }
+
+    /** The call's scratch directory goes with the call; a failure to delete it is only logged. */
+    private static void deleteScratch(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            ScratchSpace.deleteTree(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not delete the scratch directory {}: {}", dir, e.toString());
         }
     }
 
@@ -138,8 +158,21 @@ public final class Faaslet implements AutoCloseable {
         CallContext context = new CallContext(request.input(), request.index(), request.confFlags(),
                 limits.maxOutputBytes(), session, request.chaining(),
                 new NetworkSession(request.network(), stderr));
-        WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
-        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr);
+        List<Mount> mounts = request.mounts();
+        Path scratchDir = null;
+        if (request.scratch() != null) {
+            scratchDir = request.scratch().create();
+            mounts = new ArrayList<>(mounts);
+            mounts.add(new Mount(scratchDir, request.scratch().guestPath()));
+        }
+        WasiPreview1 wasi;
+        try {
+            wasi = WasiImports.forCall(request.args(), request.env(), mounts, stdout, stderr);
+        } catch (RuntimeException | Error e) {
+            deleteScratch(scratchDir);
+            throw e;
+        }
+        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr, scratchDir);
     }
 
     private void unbind() {

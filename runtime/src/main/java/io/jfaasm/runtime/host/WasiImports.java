@@ -4,7 +4,11 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import io.jfaasm.runtime.files.ReadOnlyFileSystem;
 import java.io.OutputStream;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Collections;
@@ -24,6 +28,10 @@ public final class WasiImports {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final Map<String, FunctionType> SIGNATURES;
+    /** WASI preview1 errno values (Chicory's own enum is not public). */
+    private static final int ERRNO_BADF = 8;
+    private static final int ERRNO_ROFS = 69;
+    private static final int ERRNO_XDEV = 75;
 
     static {
         Map<String, FunctionType> sigs = new LinkedHashMap<>();
@@ -35,8 +43,17 @@ public final class WasiImports {
         SIGNATURES = Collections.unmodifiableMap(sigs);
     }
 
-    /** A directory of the host visible to the guest under another path. */
-    public record Mount(Path hostPath, String guestPath) {}
+    /**
+     * A directory of the host visible to the guest under another path.
+     *
+     * @param readOnly whether the guest may only read it (see {@link ReadOnlyFileSystem})
+     */
+    public record Mount(Path hostPath, String guestPath, boolean readOnly) {
+        /** A directory the guest may read and write. */
+        public Mount(Path hostPath, String guestPath) {
+            this(hostPath, guestPath, false);
+        }
+    }
 
     private WasiImports() {}
 
@@ -54,9 +71,29 @@ public final class WasiImports {
         for (Map.Entry<String, FunctionType> e : SIGNATURES.entrySet()) {
             int index = i++;
             out.add(new HostFunction(MODULE, e.getKey(), e.getValue(),
-                    (instance, args) -> currentCall.get()[index].handle().apply(instance, args)));
+                    (instance, args) -> {
+                        try {
+                            return currentCall.get()[index].handle().apply(instance, args);
+                        } catch (RuntimeException x) {
+                            return errno(x);
+                        }
+                    }));
         }
         return out;
+    }
+
+    /**
+     * The errno for the unchecked exceptions Chicory's WASI lets through from file operations on a
+     * read-only mount, so the guest sees a failed call rather than a trap. Others propagate.
+     */
+    private static long[] errno(RuntimeException x) {
+        int errno = switch (x) {
+            case ReadOnlyFileSystemException r -> ERRNO_ROFS;
+            case NonWritableChannelException n -> ERRNO_BADF; // a write through a read-only fd
+            case ProviderMismatchException p -> ERRNO_XDEV; // a link or rename across mounts
+            default -> throw x;
+        };
+        return new long[] {errno};
     }
 
     /** Builds the WASI of one call. Close it when the call ends: it holds the call's open files. */
@@ -69,7 +106,7 @@ public final class WasiImports {
                 .withRandom(RANDOM);
         env.forEach(options::withEnvironment);
         for (Mount m : mounts) {
-            options.withDirectory(m.guestPath(), m.hostPath());
+            options.withDirectory(m.guestPath(), m.readOnly() ? ReadOnlyFileSystem.view(m.hostPath()) : m.hostPath());
         }
         return WasiPreview1.builder()
                 .withLogger(ChicoryLog.INSTANCE)
