@@ -90,7 +90,7 @@ public final class JfaasmServer implements AutoCloseable {
         SharedFileCache sharedFiles = new SharedFileCache(new SharedFileStore(storage.state()),
                 dataDir.root().resolve("files-cache"));
         scheduler.useFiles(sharedFiles, ScratchSpace.at(dataDir.root().resolve("scratch"),
-                ScratchSpace.DEFAULT_GUEST_PATH));
+                ScratchSpace.DEFAULT_GUEST_PATH, ScratchSpace.DEFAULT_MAX_BYTES));
         metrics.watch(scheduler, host, storage);
         this.api = new HttpApi(config, scheduler, host, keys, metrics, cluster, sharedFiles);
         this.app = Javalin.create(cfg -> {

@@ -163,7 +163,7 @@ public final class Faaslet implements AutoCloseable {
         if (request.scratch() != null) {
             scratchDir = request.scratch().create();
             mounts = new ArrayList<>(mounts);
-            mounts.add(new Mount(scratchDir, request.scratch().guestPath()));
+            mounts.add(new Mount(scratchDir, request.scratch().guestPath(), false, request.scratch().maxBytes()));
         }
         WasiPreview1 wasi;
         try {

@@ -17,12 +17,14 @@ import java.nio.file.attribute.BasicFileAttributes;
  *
  * @param root a directory of this host only, holding nothing else
  * @param guestPath where the guest sees its scratch directory, e.g. {@code /tmp}
+ * @param maxBytes how many bytes the files of one call's directory may hold together
  */
-public record ScratchSpace(Path root, String guestPath) {
+public record ScratchSpace(Path root, String guestPath, long maxBytes) {
     public static final String DEFAULT_GUEST_PATH = "/tmp";
+    public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
 
     /** Opens the space at {@code root}, emptying it of what a previous process left. */
-    public static ScratchSpace at(Path root, String guestPath) {
+    public static ScratchSpace at(Path root, String guestPath, long maxBytes) {
         try {
             if (Files.exists(root)) {
                 deleteTree(root);
@@ -31,7 +33,7 @@ public record ScratchSpace(Path root, String guestPath) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the scratch directory " + root, e);
         }
-        return new ScratchSpace(root.toAbsolutePath().normalize(), guestPath);
+        return new ScratchSpace(root.toAbsolutePath().normalize(), guestPath, maxBytes);
     }
 
     /** A new empty directory for one call. */

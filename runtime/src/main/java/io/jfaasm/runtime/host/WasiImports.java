@@ -4,7 +4,8 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.FunctionType;
-import io.jfaasm.runtime.files.ReadOnlyFileSystem;
+import io.jfaasm.runtime.files.DirectoryView;
+import io.jfaasm.runtime.files.QuotaExceededException;
 import java.io.OutputStream;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.file.ProviderMismatchException;
@@ -30,6 +31,7 @@ public final class WasiImports {
     private static final Map<String, FunctionType> SIGNATURES;
     /** WASI preview1 errno values (Chicory's own enum is not public). */
     private static final int ERRNO_BADF = 8;
+    private static final int ERRNO_DQUOT = 19;
     private static final int ERRNO_ROFS = 69;
     private static final int ERRNO_XDEV = 75;
 
@@ -46,12 +48,26 @@ public final class WasiImports {
     /**
      * A directory of the host visible to the guest under another path.
      *
-     * @param readOnly whether the guest may only read it (see {@link ReadOnlyFileSystem})
+     * @param readOnly whether the guest may only read it (see {@link DirectoryView})
+     * @param maxBytes for a writable directory that starts empty, how many bytes its files may hold
+     *     together; -1 for no limit
      */
-    public record Mount(Path hostPath, String guestPath, boolean readOnly) {
+    public record Mount(Path hostPath, String guestPath, boolean readOnly, long maxBytes) {
         /** A directory the guest may read and write. */
         public Mount(Path hostPath, String guestPath) {
-            this(hostPath, guestPath, false);
+            this(hostPath, guestPath, false, -1);
+        }
+
+        public Mount(Path hostPath, String guestPath, boolean readOnly) {
+            this(hostPath, guestPath, readOnly, -1);
+        }
+
+        /** What WASI is given for this directory: the host path, or a view of it that enforces the mount. */
+        Path wasiPath() {
+            if (readOnly) {
+                return DirectoryView.readOnly(hostPath);
+            }
+            return maxBytes >= 0 ? DirectoryView.withQuota(hostPath, maxBytes) : hostPath;
         }
     }
 
@@ -89,6 +105,7 @@ public final class WasiImports {
     private static long[] errno(RuntimeException x) {
         int errno = switch (x) {
             case ReadOnlyFileSystemException r -> ERRNO_ROFS;
+            case QuotaExceededException q -> ERRNO_DQUOT;
             case NonWritableChannelException n -> ERRNO_BADF; // a write through a read-only fd
             case ProviderMismatchException p -> ERRNO_XDEV; // a link or rename across mounts
             default -> throw x;
@@ -106,7 +123,7 @@ public final class WasiImports {
                 .withRandom(RANDOM);
         env.forEach(options::withEnvironment);
         for (Mount m : mounts) {
-            options.withDirectory(m.guestPath(), m.readOnly() ? ReadOnlyFileSystem.view(m.hostPath()) : m.hostPath());
+            options.withDirectory(m.guestPath(), m.wasiPath());
         }
         return WasiPreview1.builder()
                 .withLogger(ChicoryLog.INSTANCE)

@@ -50,7 +50,7 @@ class FilesSandboxTest {
         Files.writeString(shared.resolve("sub/g"), "inner");
         Path other = Files.createDirectories(tmp.resolve("other"));
         Files.writeString(other.resolve("f"), "another user's");
-        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp");
+        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp", ScratchSpace.DEFAULT_MAX_BYTES);
 
         CallRequest request = CallRequest.of(new byte[0])
                 .withMounts(List.of(new Mount(shared, "/shared", true)))
@@ -81,7 +81,7 @@ class FilesSandboxTest {
         Files.writeString(shared.resolve("sub/g"), "inner");
         CallRequest request = CallRequest.of(new byte[0])
                 .withMounts(List.of(new Mount(shared, "/shared", false)))
-                .withScratch(ScratchSpace.at(tmp.resolve("scratch"), "/tmp"));
+                .withScratch(ScratchSpace.at(tmp.resolve("scratch"), "/tmp", ScratchSpace.DEFAULT_MAX_BYTES));
         CallResult r = host.call(hostile, request, FunctionLimits.DEFAULTS);
         assertThat(r.stdoutText()).contains("ALLOWED open O_WRONLY", "ALLOWED open O_CREAT new file",
                 "ALLOWED unlink", "ALLOWED mkdir");
@@ -90,7 +90,7 @@ class FilesSandboxTest {
 
     @Test
     void scratchFilesNeverSurviveTheirCall(@TempDir Path tmp) throws Exception {
-        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp");
+        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp", ScratchSpace.DEFAULT_MAX_BYTES);
         for (String token : List.of("first", "second", "third")) {
             CallResult r = host.call(scratch, CallRequest.of(token.getBytes()).withScratch(space),
                     FunctionLimits.DEFAULTS);
@@ -103,7 +103,7 @@ class FilesSandboxTest {
 
     @Test
     void aTrappedOrTimedOutCallLeavesNoScratchBehind(@TempDir Path tmp) throws Exception {
-        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp");
+        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp", ScratchSpace.DEFAULT_MAX_BYTES);
         CallResult trapped = host.call(scratch, CallRequest.of("t 0 trap".getBytes()).withScratch(space),
                 FunctionLimits.DEFAULTS);
         assertThat(trapped.failure().kind()).isEqualTo(Failure.Kind.TRAP);
@@ -116,12 +116,28 @@ class FilesSandboxTest {
     }
 
     @Test
+    void scratchHoldsNoMoreThanItsLimitHoweverItIsWritten(@TempDir Path tmp) throws Exception {
+        long cap = 1024 * 1024;
+        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp", cap);
+        CallResult r = host.call(host.load(Examples.bytes("scratch_fill")),
+                CallRequest.of(Long.toString(cap).getBytes()).withScratch(space), FunctionLimits.DEFAULTS);
+        assertThat(r.outputText()).as(r.toString())
+                .isEqualTo("filled=" + cap + " err=quota sparse=blocked grow=blocked freed=ok link=blocked");
+        assertThat(entries(space.root())).isEmpty();
+        // and the control: with room enough, the same writes all succeed
+        ScratchSpace roomy = ScratchSpace.at(tmp.resolve("roomy"), "/tmp", 4 * cap + (2L << 30));
+        CallResult ok = host.call(host.load(Examples.bytes("scratch_fill")),
+                CallRequest.of(Long.toString(cap).getBytes()).withScratch(roomy), FunctionLimits.DEFAULTS);
+        assertThat(ok.outputText()).startsWith("filled=" + 4 * cap + " err=Success sparse=ALLOWED grow=ALLOWED freed=ok link=ALLOWED");
+    }
+
+    @Test
     void aNewScratchSpaceRemovesWhatAKilledHostLeft(@TempDir Path tmp) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("scratch/call-123/dir"));
         Files.writeString(root.resolve("left"), "behind");
         Path outside = Files.writeString(tmp.resolve("outside"), "keep");
         Files.createSymbolicLink(tmp.resolve("scratch/call-123/out"), outside);
-        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp");
+        ScratchSpace space = ScratchSpace.at(tmp.resolve("scratch"), "/tmp", ScratchSpace.DEFAULT_MAX_BYTES);
         assertThat(entries(space.root())).isEmpty();
         assertThat(Files.readString(outside)).isEqualTo("keep");
     }

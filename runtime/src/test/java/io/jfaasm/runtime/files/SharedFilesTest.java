@@ -50,7 +50,7 @@ class SharedFilesTest {
                 Scheduler.Config.defaults("h1"), (record, result) -> {});
         store = new SharedFileStore(tier);
         cache = new SharedFileCache(store, dir.resolve("cache"));
-        scratch = ScratchSpace.at(dir.resolve("scratch"), "/tmp");
+        scratch = ScratchSpace.at(dir.resolve("scratch"), "/tmp", ScratchSpace.DEFAULT_MAX_BYTES);
         scheduler.useFiles(cache, scratch);
         scheduler.upload(ALICE_READ, Examples.bytes("shared_read"));
         scheduler.upload(BOB_READ, Examples.bytes("shared_read"));

@@ -9,15 +9,15 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 
 /**
- * A path of a {@link ReadOnlyFileSystem}: a host path wrapped so that every operation on it goes
+ * A path of a {@link DirectoryView}: a host path wrapped so that every operation on it goes
  * through the read-only provider, and every path derived from it (resolve, parent, directory
  * entries) stays in that file system.
  */
-final class ReadOnlyPath implements Path {
-    private final ReadOnlyFileSystem fs;
+final class ViewPath implements Path {
+    private final DirectoryView fs;
     private final Path host;
 
-    ReadOnlyPath(ReadOnlyFileSystem fs, Path host) {
+    ViewPath(DirectoryView fs, Path host) {
         this.fs = fs;
         this.host = host;
     }
@@ -28,19 +28,19 @@ final class ReadOnlyPath implements Path {
     }
 
     private Path wrap(Path p) {
-        return p == null ? null : new ReadOnlyPath(fs, p);
+        return p == null ? null : new ViewPath(fs, p);
     }
 
     /** The host path of another path of this file system; a foreign path is a caller's mistake. */
     private Path unwrap(Path other) {
-        if (other instanceof ReadOnlyPath p && p.fs == fs) {
+        if (other instanceof ViewPath p && p.fs == fs) {
             return p.host;
         }
         throw new java.nio.file.ProviderMismatchException();
     }
 
     @Override
-    public ReadOnlyFileSystem getFileSystem() {
+    public DirectoryView getFileSystem() {
         return fs;
     }
 
@@ -81,12 +81,12 @@ final class ReadOnlyPath implements Path {
 
     @Override
     public boolean startsWith(Path other) {
-        return other instanceof ReadOnlyPath p && p.fs == fs && host.startsWith(p.host);
+        return other instanceof ViewPath p && p.fs == fs && host.startsWith(p.host);
     }
 
     @Override
     public boolean endsWith(Path other) {
-        return other instanceof ReadOnlyPath p && p.fs == fs && host.endsWith(p.host);
+        return other instanceof ViewPath p && p.fs == fs && host.endsWith(p.host);
     }
 
     @Override
@@ -131,7 +131,7 @@ final class ReadOnlyPath implements Path {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ReadOnlyPath p && p.fs == fs && p.host.equals(host);
+        return o instanceof ViewPath p && p.fs == fs && p.host.equals(host);
     }
 
     @Override
