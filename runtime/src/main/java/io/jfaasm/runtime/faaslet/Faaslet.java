@@ -13,7 +13,7 @@ import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.UnlinkableException;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableLimits;
-import io.jfaasm.runtime.files.ScratchSpace;
+import io.jfaasm.runtime.files.FileTrees;
 import io.jfaasm.runtime.host.CallContext;
 import io.jfaasm.runtime.host.FaasmAbi;
 import io.jfaasm.runtime.host.HostCallException;
@@ -75,7 +75,7 @@ public final class Faaslet implements AutoCloseable {
             return;
         }
         try {
-            ScratchSpace.deleteTree(dir);
+            FileTrees.deleteTree(dir);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not delete the scratch directory {}: {}", dir, e.toString());
         }

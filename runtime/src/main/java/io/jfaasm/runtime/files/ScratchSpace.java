@@ -2,12 +2,8 @@ package io.jfaasm.runtime.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Where a host makes the private, writable scratch directory of each call: a new empty directory
@@ -25,14 +21,7 @@ public record ScratchSpace(Path root, String guestPath, long maxBytes) {
 
     /** Opens the space at {@code root}, emptying it of what a previous process left. */
     public static ScratchSpace at(Path root, String guestPath, long maxBytes) {
-        try {
-            if (Files.exists(root)) {
-                deleteTree(root);
-            }
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the scratch directory " + root, e);
-        }
+        FileTrees.empty(root);
         return new ScratchSpace(root.toAbsolutePath().normalize(), guestPath, maxBytes);
     }
 
@@ -43,33 +32,5 @@ public record ScratchSpace(Path root, String guestPath, long maxBytes) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a scratch directory under " + root, e);
         }
-    }
-
-    /**
-     * Deletes a directory and all it holds. Symbolic links are deleted, never followed, so a link
-     * a guest planted cannot make this delete anything outside the directory.
-     */
-    public static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (!(e instanceof NoSuchFileException)) {
-                    Files.deleteIfExists(file); // an entry that cannot be read can still be unlinked
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -76,14 +76,7 @@ public final class SharedFileCache {
     public SharedFileCache(SharedFileStore store, Path root) {
         this.store = store;
         this.root = root.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(this.root)) {
-                ScratchSpace.deleteTree(this.root);
-            }
-            Files.createDirectories(this.root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the shared-file cache " + root, e);
-        }
+        FileTrees.empty(this.root);
     }
 
     public SharedFileStore store() {
@@ -153,14 +146,14 @@ public final class SharedFileCache {
         try {
             Files.createDirectories(blobs);
             if (Files.exists(dir)) {
-                ScratchSpace.deleteTree(dir); // a half-built directory of an earlier failed attempt
+                FileTrees.deleteTree(dir); // a half-built directory of an earlier failed attempt
             }
             Files.createDirectories(dir);
             Set<String> used = new HashSet<>();
             for (SharedManifest.Entry e : manifest.entries()) {
                 Path blob = blobs.resolve(e.sha256());
                 if (!Files.exists(blob) && !fetch(user, e.sha256(), blob)) {
-                    ScratchSpace.deleteTree(dir);
+                    FileTrees.deleteTree(dir);
                     return null;
                 }
                 Path target = dir.resolve(SharedFileStore.checkPath(e.path()));
@@ -196,7 +189,7 @@ public final class SharedFileCache {
     private static void delete(Path p) {
         try {
             if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                ScratchSpace.deleteTree(p);
+                FileTrees.deleteTree(p);
             } else {
                 Files.deleteIfExists(p);
             }

@@ -100,7 +100,8 @@ public final class WasiImports {
 
     /**
      * The errno for the unchecked exceptions Chicory's WASI lets through from file operations on a
-     * read-only mount, so the guest sees a failed call rather than a trap. Others propagate.
+     * {@link DirectoryView} (a refused write, a full scratch directory, an operation between two
+     * directories), so the guest sees a failed call rather than a trap. Others propagate.
      */
     private static long[] errno(RuntimeException x) {
         int errno = switch (x) {
