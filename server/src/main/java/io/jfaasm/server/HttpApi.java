@@ -5,7 +5,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.jfaasm.runtime.FaasletHost;
-import io.jfaasm.runtime.files.SharedFileCache;
 import io.jfaasm.runtime.files.SharedFileStore;
 import io.jfaasm.runtime.files.SharedManifest;
 import io.jfaasm.runtime.scheduler.CallRecord;
@@ -58,7 +57,7 @@ final class HttpApi {
     private final ApiKeys keys;
     private final ServerMetrics metrics;
     private final ClusterNode cluster;
-    private final SharedFileCache sharedFiles;
+    private final SharedFileStore files;
     private final boolean keysRequired;
     private final Instant startedAt = Instant.now();
     /** Uploads and deletes of one function one at a time, so the store and the host agree (striped). */
@@ -66,9 +65,9 @@ final class HttpApi {
     private volatile boolean draining;
 
     HttpApi(ServerConfig config, Scheduler scheduler, FaasletHost host, ApiKeys keys, ServerMetrics metrics,
-            ClusterNode cluster, SharedFileCache sharedFiles) {
+            ClusterNode cluster, SharedFileStore files) {
         this.cluster = cluster;
-        this.sharedFiles = sharedFiles;
+        this.files = files;
         this.config = config;
         this.scheduler = scheduler;
         this.host = host;
@@ -431,14 +430,12 @@ final class HttpApi {
         String user = ctx.pathParam("user");
         checkUser(user);
         caller(ctx).mayAct(user);
-        List<Map<String, Object>> files = files().manifest(user).entries().stream()
-                .map(e -> fileJson(user, e)).toList();
-        json(ctx, Map.of("files", files));
+        json(ctx, Map.of("files", files.manifest(user).entries().stream().map(e -> fileJson(user, e)).toList()));
     }
 
     private void getFile(Context ctx) {
         FileRef f = fileRef(ctx);
-        byte[] bytes = files().get(f.user(), f.path());
+        byte[] bytes = files.get(f.user(), f.path());
         if (bytes == null) {
             throw f.notFound();
         }
@@ -449,7 +446,7 @@ final class HttpApi {
         FileRef f = fileRef(ctx);
         byte[] bytes = Bodies.read(ctx, config.maxStateBytes(), "shared file");
         try {
-            json(ctx, fileJson(f.user(), files().put(f.user(), f.path(), bytes)));
+            json(ctx, fileJson(f.user(), files.put(f.user(), f.path(), bytes)));
         } catch (SharedFileStore.PathConflictException e) {
             throw new ApiError(409, "path conflict", e.getMessage());
         }
@@ -457,14 +454,10 @@ final class HttpApi {
 
     private void deleteFile(Context ctx) {
         FileRef f = fileRef(ctx);
-        if (!files().delete(f.user(), f.path())) {
+        if (!files.delete(f.user(), f.path())) {
             throw f.notFound();
         }
         ctx.status(204);
-    }
-
-    private SharedFileStore files() {
-        return sharedFiles.store();
     }
 
     /** A shared file named by a request: its user and path, both checked. */

@@ -87,10 +87,10 @@ public final class JfaasmServer implements AutoCloseable {
             scheduler.forwardTo(cluster);
         }
         // a user's shared files live in the state tier (so in Redis for a cluster), cached per host
-        SharedFileCache sharedFiles = new SharedFileCache(new SharedFileStore(storage.state()),
-                dataDir.root().resolve("files-cache"));
-        scheduler.useFiles(sharedFiles, ScratchSpace.at(dataDir.root().resolve("scratch"),
-                ScratchSpace.DEFAULT_GUEST_PATH, ScratchSpace.DEFAULT_MAX_BYTES));
+        SharedFileStore sharedFiles = new SharedFileStore(storage.state());
+        scheduler.useFiles(new SharedFileCache(sharedFiles, dataDir.root().resolve("files-cache")),
+                ScratchSpace.at(dataDir.root().resolve("scratch"), ScratchSpace.DEFAULT_GUEST_PATH,
+                        ScratchSpace.DEFAULT_MAX_BYTES));
         metrics.watch(scheduler, host, storage);
         this.api = new HttpApi(config, scheduler, host, keys, metrics, cluster, sharedFiles);
         this.app = Javalin.create(cfg -> {

@@ -79,10 +79,6 @@ public final class SharedFileCache {
         FileTrees.empty(this.root);
     }
 
-    public SharedFileStore store() {
-        return store;
-    }
-
     /** The user's current files for one call. */
     public Lease acquire(String user) {
         if (user.isEmpty() || user.contains("/") || user.equals(".") || user.equals("..")) {
