@@ -6,6 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.jfaasm.runtime.FaasletHost;
 import io.jfaasm.runtime.faaslet.NetworkPolicy;
+import io.jfaasm.runtime.files.SharedFileStore;
+import io.jfaasm.runtime.files.SharedManifest;
 import io.jfaasm.runtime.scheduler.CallRecord;
 import io.jfaasm.runtime.scheduler.CallStatus;
 import io.jfaasm.runtime.scheduler.ForwardedCall;
@@ -56,6 +58,7 @@ final class HttpApi {
     private final ApiKeys keys;
     private final ServerMetrics metrics;
     private final ClusterNode cluster;
+    private final SharedFileStore files;
     private final boolean keysRequired;
     private final Instant startedAt = Instant.now();
     /** Uploads and deletes of one function one at a time, so the store and the host agree (striped). */
@@ -63,8 +66,9 @@ final class HttpApi {
     private volatile boolean draining;
 
     HttpApi(ServerConfig config, Scheduler scheduler, FaasletHost host, ApiKeys keys, ServerMetrics metrics,
-            ClusterNode cluster) {
+            ClusterNode cluster, SharedFileStore files) {
         this.cluster = cluster;
+        this.files = files;
         this.config = config;
         this.scheduler = scheduler;
         this.host = host;
@@ -98,6 +102,11 @@ final class HttpApi {
         r.get("/s/{user}/<key>", this::stateGet);
         r.put("/s/{user}/<key>", this::stateSet);
         r.delete("/s/{user}/<key>", this::stateDelete);
+
+        r.get("/file/{user}", this::listFiles);
+        r.get("/file/{user}/<path>", this::getFile);
+        r.put("/file/{user}/<path>", this::putFile);
+        r.delete("/file/{user}/<path>", this::deleteFile);
 
         r.post("/keys/{user}", this::createKey);
         r.get("/keys", this::listKeys);
@@ -450,6 +459,70 @@ final class HttpApi {
         } catch (IllegalArgumentException e) {
             throw ApiError.badName(printable(e.getMessage()));
         }
+    }
+
+    // ---- shared files ----
+
+    private void listFiles(Context ctx) {
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        caller(ctx).mayAct(user);
+        json(ctx, Map.of("files", files.manifest(user).entries().stream().map(e -> fileJson(user, e)).toList()));
+    }
+
+    private void getFile(Context ctx) {
+        FileRef f = fileRef(ctx);
+        byte[] bytes = files.get(f.user(), f.path());
+        if (bytes == null) {
+            throw f.notFound();
+        }
+        ctx.contentType(OCTETS).result(bytes);
+    }
+
+    private void putFile(Context ctx) {
+        FileRef f = fileRef(ctx);
+        byte[] bytes = Bodies.read(ctx, config.maxStateBytes(), "shared file");
+        try {
+            json(ctx, fileJson(f.user(), files.put(f.user(), f.path(), bytes)));
+        } catch (SharedFileStore.PathConflictException e) {
+            throw new ApiError(409, "path conflict", e.getMessage());
+        }
+    }
+
+    private void deleteFile(Context ctx) {
+        FileRef f = fileRef(ctx);
+        if (!files.delete(f.user(), f.path())) {
+            throw f.notFound();
+        }
+        ctx.status(204);
+    }
+
+    /** A shared file named by a request: its user and path, both checked. */
+    private record FileRef(String user, String path) {
+        ApiError notFound() {
+            return ApiError.notFound("no shared file " + path + " of user " + user);
+        }
+    }
+
+    /** The file a request names, once the caller is known to act for its user. */
+    private static FileRef fileRef(Context ctx) {
+        String user = ctx.pathParam("user");
+        checkUser(user);
+        caller(ctx).mayAct(user);
+        try {
+            return new FileRef(user, SharedFileStore.checkPath(ctx.pathParam("path")));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badName(printable(e.getMessage()));
+        }
+    }
+
+    private static Map<String, Object> fileJson(String user, SharedManifest.Entry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", user);
+        m.put("path", e.path());
+        m.put("sha256", e.sha256());
+        m.put("sizeBytes", e.size());
+        return m;
     }
 
     // ---- keys ----

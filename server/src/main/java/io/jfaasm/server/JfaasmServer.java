@@ -3,6 +3,9 @@ package io.jfaasm.server;
 import io.javalin.Javalin;
 import io.jfaasm.cluster.SharedHash;
 import io.jfaasm.runtime.FaasletHost;
+import io.jfaasm.runtime.files.ScratchSpace;
+import io.jfaasm.runtime.files.SharedFileCache;
+import io.jfaasm.runtime.files.SharedFileStore;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.scheduler.CallRecord;
 import io.jfaasm.runtime.scheduler.Scheduler;
@@ -85,8 +88,13 @@ public final class JfaasmServer implements AutoCloseable {
         if (cluster != null) {
             scheduler.forwardTo(cluster);
         }
+        // a user's shared files live in the state tier (so in Redis for a cluster), cached per host
+        SharedFileStore sharedFiles = new SharedFileStore(storage.state());
+        scheduler.useFiles(new SharedFileCache(sharedFiles, dataDir.root().resolve("files-cache")),
+                ScratchSpace.at(dataDir.root().resolve("scratch"), ScratchSpace.DEFAULT_GUEST_PATH,
+                        ScratchSpace.DEFAULT_MAX_BYTES));
         metrics.watch(scheduler, host, storage);
-        this.api = new HttpApi(config, scheduler, host, keys, metrics, cluster);
+        this.api = new HttpApi(config, scheduler, host, keys, metrics, cluster, sharedFiles);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;

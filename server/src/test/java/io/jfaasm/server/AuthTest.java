@@ -41,6 +41,7 @@ class AuthTest {
         bob = admin.as(admin.post("/keys/bob", "").json().get("key").asText());
         assertThat(alice.put("/f/alice/hello", example("hello")).status()).isEqualTo(201);
         assertThat(alice.put("/s/alice/k", utf8("secret")).status()).isEqualTo(200);
+        assertThat(alice.put("/file/alice/data/f.txt", utf8("alice's file")).status()).isEqualTo(200);
         aliceCall = alice.post("/f/alice/hello", "a").header("X-Call-Id");
     }
 
@@ -70,6 +71,12 @@ class AuthTest {
         r.add(new Object[] {"GET", "/net/alice", null});
         r.add(new Object[] {"PUT", "/net/alice", utf8("{\"allow\": [\"127.0.0.1:1\"]}")});
         r.add(new Object[] {"DELETE", "/net/alice", null});
+        r.add(new Object[] {"GET", "/file/alice", null});
+        r.add(new Object[] {"GET", "/file/alice/data/f.txt", null});
+        r.add(new Object[] {"PUT", "/file/alice/data/f.txt", utf8("overwritten")});
+        r.add(new Object[] {"PUT", "/file/alice/new.txt", utf8("v")});
+        r.add(new Object[] {"DELETE", "/file/alice/data/f.txt", null});
+        r.add(new Object[] {"DELETE", "/file/alice/nothing", null});
         r.add(new Object[] {"POST", "/keys/alice", null});
         r.add(new Object[] {"GET", "/keys", null});
         r.add(new Object[] {"DELETE", "/keys/carol", null});
@@ -105,6 +112,8 @@ class AuthTest {
         // and nothing changed for alice
         assertThat(alice.get("/s/alice/k").text()).isEqualTo("secret");
         assertThat(alice.get("/f/alice/hello").status()).isEqualTo(200);
+        assertThat(alice.get("/file/alice/data/f.txt").text()).isEqualTo("alice's file");
+        assertThat(alice.get("/file/alice").json().get("files")).hasSize(1);
     }
 
     @Test

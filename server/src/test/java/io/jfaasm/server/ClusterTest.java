@@ -212,6 +212,26 @@ class ClusterTest {
     }
 
     @Test
+    @Order(3)
+        void aFileUploadedToOneHostIsReadByAFunctionOnAnother() {
+        assertThat(http(1).put("/f/alice/shared_read", example("shared_read")).status()).isEqualTo(201);
+        assertThat(http(2).put("/file/alice/conf/app.txt", utf8("v1 from h2")).status()).isEqualTo(200);
+        Response r = http(3).post("/f/alice/shared_read", "conf/app.txt");
+        assertThat(r.header("X-Host")).isEqualTo("h3");
+        assertThat(r.text()).isEqualTo("v1 from h2");
+
+        // h3 has v1 cached: a change through another host is what its next call reads
+        assertThat(http(1).put("/file/alice/conf/app.txt", utf8("v2 from h1")).status()).isEqualTo(200);
+        assertThat(http(3).post("/f/alice/shared_read", "conf/app.txt").text()).isEqualTo("v2 from h1");
+        assertThat(http(3).get("/file/alice").json().get("files").size()).isEqualTo(1);
+
+        assertThat(http(2).delete("/file/alice/conf/app.txt").status()).isEqualTo(204);
+        Response gone = http(3).post("/f/alice/shared_read", "conf/app.txt");
+        assertThat(gone.header("X-Return-Code")).isEqualTo("1");
+        assertThat(gone.text()).isEmpty();
+    }
+
+    @Test
     @Order(4)
     void internalRoutesNeedTheClusterSecret() {
         Response noSecret = http(1).as(null).send("POST", "/internal/calls/h2-1", utf8("x"),

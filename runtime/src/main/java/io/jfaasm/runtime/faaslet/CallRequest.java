@@ -1,6 +1,7 @@
 package io.jfaasm.runtime.faaslet;
 
 import io.jfaasm.runtime.dynlink.Libraries;
+import io.jfaasm.runtime.files.ScratchSpace;
 import io.jfaasm.runtime.host.WasiImports.Mount;
 import java.io.OutputStream;
 import java.util.List;
@@ -24,11 +25,12 @@ import java.util.Map;
  * @param network what the call may reach over the network (nothing by default)
  * @param libraries what the call may dlopen: its user's libraries; null for none (the
  *     {@code FaasletHost} fills in the user's own)
+ * @param scratch where the call's private scratch directory is made, or null for none
  */
 public record CallRequest(byte[] input, List<String> args, Map<String, String> env,
         List<Mount> mounts, Map<String, Boolean> confFlags, int index,
         OutputStream stdoutSink, OutputStream stderrSink, String user, int entryTableIndex,
-        Chaining chaining, NetworkPolicy network, Libraries libraries) {
+        Chaining chaining, NetworkPolicy network, Libraries libraries, ScratchSpace scratch) {
     public static final String DEFAULT_USER = "default";
 
 
@@ -45,53 +47,58 @@ public record CallRequest(byte[] input, List<String> args, Map<String, String> e
     /** A call with this input and nothing else. */
     public static CallRequest of(byte[] input) {
         return new CallRequest(input, List.of("function"), Map.of(), List.of(), Map.of(), 0, null, null,
-                DEFAULT_USER, -1, null, NetworkPolicy.DENY_ALL, null);
+                DEFAULT_USER, -1, null, NetworkPolicy.DENY_ALL, null, null);
     }
 
     public CallRequest withArgs(List<String> a) {
-        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
+        return new CallRequest(input, a, env, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries, scratch);
     }
 
     public CallRequest withEnv(Map<String, String> e) {
-        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
+        return new CallRequest(input, args, e, mounts, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries, scratch);
     }
 
     public CallRequest withMounts(List<Mount> m) {
-        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
+        return new CallRequest(input, args, env, m, confFlags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries, scratch);
     }
 
     public CallRequest withConfFlags(Map<String, Boolean> flags) {
-        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries);
+        return new CallRequest(input, args, env, mounts, flags, index, stdoutSink, stderrSink, user, entryTableIndex, chaining, network, libraries, scratch);
     }
 
     /** A chained call: its chain index, the function pointer to enter (or -1), and its chaining. */
     public CallRequest asChained(int chainIndex, int tableIndex, Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, chainIndex, stdoutSink, stderrSink,
-                user, tableIndex, c, network, libraries);
+                user, tableIndex, c, network, libraries, scratch);
     }
 
     public CallRequest withChaining(Chaining c) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, c, network, libraries);
+                entryTableIndex, c, network, libraries, scratch);
     }
 
     public CallRequest withNetwork(NetworkPolicy policy) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, chaining, policy, libraries);
+                entryTableIndex, chaining, policy, libraries, scratch);
     }
 
     public CallRequest withUser(String u) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, u,
-                entryTableIndex, chaining, network, libraries);
+                entryTableIndex, chaining, network, libraries, scratch);
     }
 
     /** The libraries the call may dlopen (normally its user's, set by the host). */
     public CallRequest withLibraries(Libraries l) {
         return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
-                entryTableIndex, chaining, network, l);
+                entryTableIndex, chaining, network, l, scratch);
+    }
+
+    public CallRequest withScratch(ScratchSpace s) {
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdoutSink, stderrSink, user,
+                entryTableIndex, chaining, network, libraries, s);
     }
 
     public CallRequest withSinks(OutputStream stdout, OutputStream stderr) {
-        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining, network, libraries);
+        return new CallRequest(input, args, env, mounts, confFlags, index, stdout, stderr, user, entryTableIndex, chaining, network, libraries, scratch);
     }
 }

@@ -14,6 +14,7 @@ import com.dylibso.chicory.wasm.UnlinkableException;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableLimits;
 import io.jfaasm.runtime.dynlink.DynamicLinker;
+import io.jfaasm.runtime.files.FileTrees;
 import io.jfaasm.runtime.host.CallContext;
 import io.jfaasm.runtime.host.DynamicLoading;
 import io.jfaasm.runtime.host.FaasmAbi;
@@ -21,6 +22,7 @@ import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.host.NetworkSession;
 import io.jfaasm.runtime.host.OutputCapture;
 import io.jfaasm.runtime.host.WasiImports;
+import io.jfaasm.runtime.host.WasiImports.Mount;
 import io.jfaasm.runtime.memory.LinearMemory;
 import io.jfaasm.runtime.memory.MemoryLimitException;
 import io.jfaasm.runtime.snapshot.Snapshot;
@@ -29,6 +31,8 @@ import io.jfaasm.runtime.state.StateException;
 import io.jfaasm.runtime.state.StateSession;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.EntryPoint;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -50,7 +54,7 @@ public final class Faaslet implements AutoCloseable {
 
     /** What the host interface acts on during one call. */
     private record Binding(CallContext context, WasiPreview1 wasi, HostFunction[] wasiFunctions,
-            OutputCapture stdout, OutputCapture stderr, DynamicLinker linker) {
+            OutputCapture stdout, OutputCapture stderr, DynamicLinker linker, Path scratchDir) {
         void close() {
             try {
                 context.network().close();
@@ -58,13 +62,29 @@ public final class Faaslet implements AutoCloseable {
                     context.state().close();
                 }
             } finally {
-                wasi.close();
+                try {
+                    wasi.close();
+                } finally {
+                    deleteScratch(scratchDir);
+                }
             }
         }
     }
 
     /** Most entries a table may grow to: 12 bytes of host heap each. */
     public static final long MAX_TABLE_ENTRIES = 1 << 20;
+
+    /** The call's scratch directory goes with the call; a failure to delete it is only logged. */
+    private static void deleteScratch(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            FileTrees.deleteTree(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not delete the scratch directory {}: {}", dir, e.toString());
+        }
+    }
 
     private final CompiledModule module;
     private final Instance instance;
@@ -159,8 +179,21 @@ public final class Faaslet implements AutoCloseable {
                 new NetworkSession(request.network(), stderr), linker != null ? linker
                         : DynamicLoading.unavailable("dynamic loading is not available during"
                                 + " initialisation: a snapshot cannot hold a library"));
-        WasiPreview1 wasi = WasiImports.forCall(request.args(), request.env(), request.mounts(), stdout, stderr);
-        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr, linker);
+        List<Mount> mounts = request.mounts();
+        Path scratchDir = null;
+        if (request.scratch() != null) {
+            scratchDir = request.scratch().create();
+            mounts = new ArrayList<>(mounts);
+            mounts.add(new Mount(scratchDir, request.scratch().guestPath(), false, request.scratch().maxBytes()));
+        }
+        WasiPreview1 wasi;
+        try {
+            wasi = WasiImports.forCall(request.args(), request.env(), mounts, stdout, stderr);
+        } catch (RuntimeException | Error e) {
+            deleteScratch(scratchDir);
+            throw e;
+        }
+        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr, linker, scratchDir);
     }
 
     private void unbind() {

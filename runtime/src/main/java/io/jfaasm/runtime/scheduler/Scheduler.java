@@ -5,9 +5,13 @@ import io.jfaasm.runtime.FaasletHost;
 import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Chaining;
+import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.faaslet.NetworkPolicy;
+import io.jfaasm.runtime.files.ScratchSpace;
+import io.jfaasm.runtime.files.SharedFileCache;
 import io.jfaasm.runtime.host.HostCallException;
+import io.jfaasm.runtime.host.WasiImports.Mount;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +57,8 @@ public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     /** How often a call queued on a host of a cluster looks again for another host with room. */
     private static final long REPICK_MS = 200;
+    /** Where a call sees its user's shared files. */
+    public static final String SHARED_GUEST_PATH = "/shared";
 
     /**
      * @param hostId this host's name in call records
@@ -131,6 +137,8 @@ public final class Scheduler implements AutoCloseable {
     private final java.util.Set<Thread> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger forwarding = new AtomicInteger();
     private volatile CallForwarder forwarder;
+    private volatile SharedFileCache sharedFiles;
+    private volatile ScratchSpace scratch;
     private volatile boolean closed;
 
     public Scheduler(FaasletHost host, FunctionStore store, Config config, SchedulerListener listener) {
@@ -168,6 +176,15 @@ public final class Scheduler implements AutoCloseable {
      */
     public void forwardTo(CallForwarder f) {
         this.forwarder = f;
+    }
+
+    /**
+     * Gives every call from now on its user's shared files, read-only at
+     * {@value #SHARED_GUEST_PATH}, and a private scratch directory of {@code scratch}.
+     */
+    public void useFiles(SharedFileCache shared, ScratchSpace scratch) {
+        this.sharedFiles = shared;
+        this.scratch = scratch;
     }
 
     public Config config() {
@@ -624,8 +641,9 @@ public final class Scheduler implements AutoCloseable {
                     .withUser(d.info.id().user())
                     .withArgs(List.of(d.info.id().name()))
                     .withNetwork(network(d.info))
+                    .withScratch(scratch)
                     .asChained(chainIndex, tableIndex, new CallChaining(record, d, permits));
-            CallResult result = host.call(d.module, request, config.limits());
+            CallResult result = callWithFiles(d, request);
             record.finished(result);
             try {
                 listener.callFinished(record, result);
@@ -635,6 +653,27 @@ public final class Scheduler implements AutoCloseable {
         } finally {
             running.decrementAndGet();
             permits.release();
+        }
+    }
+
+    /** Runs the call with its user's shared files mounted, held until the call ends. */
+    private CallResult callWithFiles(Deployed d, CallRequest request) {
+        SharedFileCache shared = sharedFiles;
+        if (shared == null) {
+            return host.call(d.module, request, config.limits());
+        }
+        SharedFileCache.Lease files;
+        long start = System.nanoTime();
+        try {
+            files = shared.acquire(request.user());
+        } catch (RuntimeException e) {
+            LOG.warn("shared files of {} unavailable for a call of {}: {}", request.user(), d.info.id(), e.toString());
+            return CallResult.notStarted(new Failure(Failure.Kind.INTERNAL,
+                    "the user's shared files could not be prepared: " + e.getMessage()), System.nanoTime() - start);
+        }
+        try (files) {
+            return host.call(d.module, request.withMounts(
+                    List.of(new Mount(files.dir(), SHARED_GUEST_PATH, true))), config.limits());
         }
     }
 

@@ -245,6 +245,35 @@ class ClientCommandsTest {
     }
 
     @Test
+    void filePutGetLsRmAndAFunctionReadsTheFile() throws Exception {
+        assertThat(upload("alice", "shared_read")).isZero();
+        Path local = Files.write(tmp.resolve("m.bin"), new byte[] {7, 0, (byte) 0xff});
+        assertThat(jfaasm("file put", "alice", "models/m 1.bin", local.toString())).isEqualTo(1);
+        assertThat(stderr()).as("a space is not a valid path character").startsWith("error: 400 bad name: ");
+        assertThat(jfaasm("file put", "alice", "models/m1.bin", local.toString())).as(stderr()).isZero();
+        assertThat(stdout()).startsWith("stored alice/models/m1.bin: 3 bytes, sha256 ");
+
+        assertThat(jfaasm("file get", "alice", "models/m1.bin")).isZero();
+        assertThat(out.toByteArray()).containsExactly(7, 0, 0xff);
+        assertThat(jfaasm("invoke", "alice", "shared_read", "--input", "models/m1.bin")).isZero();
+        assertThat(out.toByteArray()).containsExactly(7, 0, 0xff);
+
+        assertThat(jfaasm("file ls", "alice")).isZero();
+        assertThat(stdout().lines().toList()).hasSize(2);
+        assertThat(stdout()).startsWith("BYTES").contains("3      ").endsWith("models/m1.bin\n");
+
+        assertThat(jfaasm("file put", "alice", "../escape", local.toString())).isEqualTo(1);
+        assertThat(stderr()).startsWith("error: 400 ");
+        assertThat(jfaasm("file put", "alice", "x", tmp.resolve("missing").toString())).isEqualTo(2);
+        assertThat(jfaasm("file rm", "alice", "models/m1.bin")).isZero();
+        assertThat(jfaasm("file rm", "alice", "models/m1.bin")).isEqualTo(1);
+        assertThat(stderr()).startsWith("error: 404 ");
+        assertThat(jfaasm("file ls", "alice")).isZero();
+        assertThat(stdout()).isEmpty();
+        assertThat(JfaasmCommand.execute("file")).isEqualTo(2);
+    }
+
+    @Test
     void unknownFunctionIsExit1WithThe404() {
         assertThat(jfaasm("invoke", "demo", "nope", "--input", "x")).isEqualTo(1);
         assertThat(stdout()).isEmpty();
