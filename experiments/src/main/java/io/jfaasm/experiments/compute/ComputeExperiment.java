@@ -172,18 +172,22 @@ public final class ComputeExperiment implements Experiment {
 
     /** Runs a command to completion; its stdout, or an exception with its stderr. */
     private static String exec(List<String> argv, Path dir) throws IOException, InterruptedException {
-        Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectError(err.toFile()).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(argv.getFirst() + " timed out");
+        Path err = Files.createTempFile("jfaasm-compute-", ".stderr");
+        try {
+            Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectError(err.toFile()).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(argv.getFirst() + " timed out");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException(String.join(" ", argv) + " exited " + p.exitValue() + ": " + Files.readString(err));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(err);
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv) + " exited " + p.exitValue() + ": " + Files.readString(err));
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     private static boolean onPath(String tool) {
@@ -194,7 +198,7 @@ public final class ComputeExperiment implements Experiment {
 
     private static String version(String tool) {
         try {
-            return exec(List.of(tool, "--version"), Path.of(".")).lines().findFirst().orElse("?").trim();
+            return exec(List.of(tool, "--version"), Path.of(System.getProperty("java.io.tmpdir"))).lines().findFirst().orElse("?").trim();
         } catch (IOException e) {
             return "?";
         } catch (InterruptedException e) {
