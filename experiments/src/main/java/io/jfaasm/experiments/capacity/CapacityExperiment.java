@@ -6,6 +6,7 @@ import io.jfaasm.experiments.Report;
 import io.jfaasm.experiments.Series;
 import io.jfaasm.experiments.os.Posix;
 import io.jfaasm.experiments.process.JvmProcess;
+import io.jfaasm.experiments.stats.Sample;
 import io.jfaasm.experiments.wasm.Resources;
 import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
@@ -178,7 +179,7 @@ public final class CapacityExperiment implements Experiment {
                 counts.add(i + 1.0);
                 pssMib.add(total / 1024.0);
             }
-            double median = io.jfaasm.experiments.stats.Sample.of(pss).median();
+            double median = Sample.of(pss).median();
             Map<String, Object> at = Map.of("instances", k);
             report.add("pss_per_idle_instance", "process-per-function", at, median, "KiB");
             report.add("rss_per_idle_instance", "process-per-function", at, (double) rss / k, "KiB");
