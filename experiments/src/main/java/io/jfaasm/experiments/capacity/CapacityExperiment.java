@@ -95,6 +95,9 @@ public final class CapacityExperiment implements Experiment {
                 Math.floor(budgetKib / freshKib), "instances");
         report.add("capacity_in_budget", "process-per-function", Map.of("budget_MiB", BUDGET_MIB),
                 Math.floor(budgetKib / processKib), "instances");
+        List<String> systems = List.of("restored", "new-faaslet", "process-per-function");
+        report.add(Series.bars("pss-per-idle-instance", "PSS per idle instance", "instance", "KiB", systems,
+                List.of(restoredKib, freshKib, processKib)));
         report.add("pss_per_instance_ratio", "process-per-function/restored", Map.of(), processKib / restoredKib, "x");
         report.add("pss_per_instance_ratio", "process-per-function/new-faaslet", Map.of(), processKib / freshKib, "x");
         report.note("capacity = budget / marginal PSS per idle instance; the Faaslet host's own JVM (its fixed "
@@ -137,12 +140,12 @@ public final class CapacityExperiment implements Experiment {
         report.add("rss_per_idle_instance", system, at, (double) (last.rssKb() - base.rssKb()) / n, "KiB");
         report.add("page_tables_per_idle_instance", system, at, (double) (last.pteKb() - base.pteKb()) / n, "KiB");
         report.add("host_fixed_pss", system, Map.of(), base.pssKb() / 1024.0, "MiB");
-        report.add(new Series("pss-vs-idle-instances", "JFaasm, " + system, "idle instances", "PSS (MiB)",
+        report.add(new Series("faaslet-host-pss", system, "idle Faaslets", "PSS of the host process (MiB)",
                 counts, pssMib));
         return kib;
     }
 
-    /** k idle JVMs, each after loading and calling the function; returns their median PSS in KiB. */
+    /** k idle JVMs, each after loading and calling the function; returns their median PSS in KiB (medians of all). */
     private static double processes(ExperimentContext ctx, Report report, int k) throws IOException,
             InterruptedException {
         List<String> argv = JvmProcess.argv("idle", NOOP, ctx.workDir().resolve("code-cache"));
@@ -164,28 +167,20 @@ public final class CapacityExperiment implements Experiment {
                 ctx.progress().advance(1);
             }
             Thread.sleep(500); // let start-up threads (JIT, GC) settle
-            List<Double> counts = new ArrayList<>(List.of(0.0));
-            List<Double> pssMib = new ArrayList<>(List.of(0.0));
             double[] pss = new double[k];
-            long total = 0;
-            long rss = 0;
-            long pte = 0;
+            double[] rss = new double[k];
+            double[] pte = new double[k];
             for (int i = 0; i < k; i++) {
                 Posix.Mem m = Posix.mem(ps.get(i).pid());
                 pss[i] = m.pssKb();
-                total += m.pssKb();
-                rss += m.rssKb();
-                pte += m.pteKb();
-                counts.add(i + 1.0);
-                pssMib.add(total / 1024.0);
+                rss[i] = m.rssKb();
+                pte[i] = m.pteKb();
             }
             double median = Sample.of(pss).median();
             Map<String, Object> at = Map.of("instances", k);
             report.add("pss_per_idle_instance", "process-per-function", at, median, "KiB");
-            report.add("rss_per_idle_instance", "process-per-function", at, (double) rss / k, "KiB");
-            report.add("page_tables_per_idle_instance", "process-per-function", at, (double) pte / k, "KiB");
-            report.add(new Series("pss-vs-idle-instances", "process per function (JVM)", "idle instances",
-                    "PSS (MiB)", counts, pssMib));
+            report.add("rss_per_idle_instance", "process-per-function", at, Sample.of(rss).median(), "KiB");
+            report.add("page_tables_per_idle_instance", "process-per-function", at, Sample.of(pte).median(), "KiB");
             return median;
         } finally {
             for (Process p : ps) {

@@ -24,6 +24,6 @@ class CapacityExperimentTest {
         for (String s : List.of("restored", "new-faaslet", "process-per-function")) {
             value(r, "capacity_in_budget", s, Map.of("budget_MiB", CapacityExperiment.BUDGET_MIB));
         }
-        assertThat(r.series()).extracting(s -> s.name()).contains("JFaasm, restored", "process per function (JVM)");
+        assertThat(r.series()).extracting(s -> s.plot()).contains("faaslet-host-pss", "pss-per-idle-instance");
     }
 }
