@@ -29,15 +29,7 @@ import java.util.Map;
 public final class ThroughputExperiment implements Experiment {
     private static final FunctionLimits LIMITS = FunctionLimits.DEFAULTS;
 
-    /** The functions and their inputs. */
-    private static final Map<String, byte[]> FUNCTIONS = new LinkedHashMap<>();
-
-    static {
-        FUNCTIONS.put("examples/noop.wasm", new byte[0]);
-        byte[] kib = new byte[1024];
-        new java.util.Random(1).nextBytes(kib);
-        FUNCTIONS.put("examples/reverse.wasm", kib);
-    }
+    private static final int REVERSE_INPUT_BYTES = 1024;
 
     /** A JVM start takes 0.3-0.7 s on a quiet 2-core machine, tens of seconds on a loaded one: quick makes few. */
     record Plan(int clientsPerCore, double warmupSeconds, double seconds, int processCallsPerClient) {
@@ -69,10 +61,15 @@ public final class ThroughputExperiment implements Experiment {
     @Override
     public Report run(ExperimentContext ctx) throws Exception {
         Plan plan = fixedPlan != null ? fixedPlan : Plan.of(ctx.quick());
+        Map<String, byte[]> functions = new LinkedHashMap<>(); // function -> its input
+        functions.put("examples/noop.wasm", new byte[0]);
+        byte[] text = new byte[REVERSE_INPUT_BYTES];
+        new java.util.Random(ctx.seed()).nextBytes(text);
+        functions.put("examples/reverse.wasm", text);
         int clients = plan.clientsPerCore() * Runtime.getRuntime().availableProcessors();
         Report report = new Report(name())
-                .parameter("functions", List.copyOf(FUNCTIONS.keySet()))
-                .parameter("reverse_input_bytes", FUNCTIONS.get("examples/reverse.wasm").length)
+                .parameter("functions", List.copyOf(functions.keySet()))
+                .parameter("reverse_input_bytes", REVERSE_INPUT_BYTES)
                 .parameter("clients", clients)
                 .parameter("warmup_s", plan.warmupSeconds())
                 .parameter("measured_s", plan.seconds())
@@ -82,7 +79,7 @@ public final class ThroughputExperiment implements Experiment {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> p99s = new LinkedHashMap<>();
         try (FaasletHost host = FaasletHost.create(FaasletHost.Config.defaults())) {
-            for (var f : FUNCTIONS.entrySet()) {
+            for (var f : functions.entrySet()) {
                 String fn = shortName(f.getKey());
                 labels.add(fn);
                 CompiledModule module = host.load(Resources.bytes(f.getKey()));
