@@ -72,7 +72,12 @@ public final class PlotWriter {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(first.xLabel()).yAxisTitle(first.yLabel()).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        chart.getStyler().setYAxisLogarithmic(wide(series, false));
+        if (wide(series, false)) {
+            // bars grow from the axis minimum, which must be positive on a log axis: a power of ten below
+            double min = series.stream().flatMap(s -> s.ys().stream()).mapToDouble(Double::doubleValue).min().orElse(1);
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+        }
         for (Series s : series) {
             chart.addSeries(s.name(), s.categories(), s.ys());
         }

@@ -28,6 +28,7 @@ class ReportWritersTest {
                 .add(new Series("cdf", "restore", "us", "percentile", List.of(8.0, 9.0, 20.0), List.of(1.0, 50.0, 100.0)))
                 .add(new Series("cdf", "process", "us", "percentile", List.of(3e5, 3.5e5, 4e5), List.of(1.0, 50.0, 100.0)))
                 .add(Series.bars("bars", "jfaasm", "kernel", "x", List.of("gemm", "lu"), List.of(9.3, 5.0)))
+                .add(Series.bars("log-bars", "pss", "system", "KiB", List.of("faaslet", "process"), List.of(3.8, 74494.0)))
                 .note("a note");
     }
 
@@ -55,7 +56,7 @@ class ReportWritersTest {
         assertThat(machine.path("cpu_model").asText()).isNotBlank();
         assertThat(machine.has("git_commit")).isTrue();
         assertThat(machine.path("date").asText()).isNotBlank();
-        assertThat(root.path("series")).hasSize(3);
+        assertThat(root.path("series")).hasSize(4);
         assertThat(root.path("series").get(2).path("categories").get(0).asText()).isEqualTo("gemm");
         assertThat(root.path("notes").get(0).asText()).isEqualTo("a note");
     }
@@ -64,7 +65,7 @@ class ReportWritersTest {
     void plotsAreValidPngsOnePerPlotName() throws Exception {
         List<Path> files = PlotWriter.write(sample(), tmp.resolve("plots"));
 
-        assertThat(files).extracting(f -> f.getFileName().toString()).containsExactly("demo-cdf.png", "demo-bars.png");
+        assertThat(files).extracting(f -> f.getFileName().toString()).containsExactly("demo-cdf.png", "demo-bars.png", "demo-log-bars.png");
         for (Path f : files) {
             byte[] bytes = Files.readAllBytes(f);
             assertThat(bytes).startsWith(0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a);
