@@ -187,10 +187,7 @@ public final class Posix {
 
     /** Median and 99th percentile of a sample (nearest rank), in the sample's unit. */
     public static double[] medianP99(long[] values) {
-        long[] s = values.clone();
-        java.util.Arrays.sort(s);
-        int p99 = Math.min(s.length - 1, (int) Math.ceil(s.length * 0.99) - 1);
-        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-        return new double[] {median, s[p99]};
+        io.jfaasm.experiments.stats.Sample s = io.jfaasm.experiments.stats.Sample.of(values);
+        return new double[] {s.median(), s.percentile(99)};
     }
 }
