@@ -1,5 +1,6 @@
 package io.jfaasm.bench;
 
+import io.jfaasm.experiments.os.Posix;
 import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.snapshot.ProtoFaaslet;

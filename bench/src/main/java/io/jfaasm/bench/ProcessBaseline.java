@@ -1,5 +1,6 @@
 package io.jfaasm.bench;
 
+import io.jfaasm.experiments.os.Posix;
 import io.jfaasm.runtime.FaasletHost;
 import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;

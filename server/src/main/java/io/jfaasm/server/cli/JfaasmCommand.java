@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, NewCommand.class, BuildCommand.class,
             UploadCommand.class, InvokeCommand.class, StatusCommand.class, LogsCommand.class,
             FunctionsCommand.class, StateCommand.class, NetCommand.class, FileCommand.class,
-            ServeCommand.class, KeysCommand.class,
+            ServeCommand.class, KeysCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class JfaasmCommand {
 

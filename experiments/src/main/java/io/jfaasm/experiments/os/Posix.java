@@ -1,4 +1,4 @@
-package io.jfaasm.bench;
+package io.jfaasm.experiments.os;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -16,9 +16,10 @@ import java.util.Map;
 /**
  * What the process and memory harnesses need from Linux (x86-64 glibc), through FFM: spawning a
  * child with {@code posix_spawn} and reaping it with {@code wait4} (which gives that child's own
- * CPU time and peak RSS), {@code getrusage}, and memory figures from {@code /proc}.
+ * CPU time and peak RSS), {@code getrusage}, and memory figures from {@code /proc}. Shared by the
+ * experiments and the bench harnesses.
  */
-final class Posix {
+public final class Posix {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final MethodHandle POSIX_SPAWN = handle("posix_spawn", FunctionDescriptor.of(
@@ -29,8 +30,8 @@ final class Posix {
             ValueLayout.ADDRESS));
     private static final MethodHandle GETRUSAGE = handle("getrusage", FunctionDescriptor.of(
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    static final int RUSAGE_SELF = 0;
-    static final int RUSAGE_CHILDREN = -1;
+    public static final int RUSAGE_SELF = 0;
+    public static final int RUSAGE_CHILDREN = -1;
     private static final int RUSAGE_BYTES = 144;
 
     private Posix() {}
@@ -48,16 +49,16 @@ final class Posix {
      *     the JVM's, not the child's (it ran in the JVM's address space until exec)
      * @param minorFaults minor page faults
      */
-    record Usage(long userNanos, long sysNanos, long maxRssKb, long minorFaults) {
-        long cpuNanos() {
+    public record Usage(long userNanos, long sysNanos, long maxRssKb, long minorFaults) {
+        public long cpuNanos() {
             return userNanos + sysNanos;
         }
 
-        Usage minus(Usage o) {
+        public Usage minus(Usage o) {
             return new Usage(userNanos - o.userNanos, sysNanos - o.sysNanos, maxRssKb, minorFaults - o.minorFaults);
         }
 
-        static Usage of(MemorySegment ru) {
+        public static Usage of(MemorySegment ru) {
             long user = ru.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ru.get(ValueLayout.JAVA_LONG, 8) * 1000;
             long sys = ru.get(ValueLayout.JAVA_LONG, 16) * 1_000_000_000L + ru.get(ValueLayout.JAVA_LONG, 24) * 1000;
             return new Usage(user, sys, ru.get(ValueLayout.JAVA_LONG, 32), ru.get(ValueLayout.JAVA_LONG, 64));
@@ -65,7 +66,7 @@ final class Posix {
     }
 
     /** {@code getrusage(who)}. */
-    static Usage rusage(int who) {
+    public static Usage rusage(int who) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ru = a.allocate(RUSAGE_BYTES);
             int rc = (int) GETRUSAGE.invokeExact(who, ru);
@@ -79,13 +80,13 @@ final class Posix {
     }
 
     /** A finished child: exit status and its own resource use. */
-    record Exit(int status, Usage usage) {}
+    public record Exit(int status, Usage usage) {}
 
     /**
      * Starts {@code argv[0]} (an absolute path) with {@code posix_spawn}: glibc's vfork-style
      * clone then exec, no shell, no helper; stdio inherited. Returns the pid.
      */
-    static int spawn(List<String> argv, Map<String, String> env) {
+    public static int spawn(List<String> argv, Map<String, String> env) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment args = a.allocate(ValueLayout.ADDRESS, argv.size() + 1);
             for (int i = 0; i < argv.size(); i++) {
@@ -111,7 +112,7 @@ final class Posix {
     }
 
     /** {@code wait4(pid)}: blocks until the child exits; its status and its rusage. */
-    static Exit await(int pid) {
+    public static Exit await(int pid) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment status = a.allocate(ValueLayout.JAVA_INT);
             MemorySegment ru = a.allocate(RUSAGE_BYTES);
@@ -130,13 +131,13 @@ final class Posix {
      * PSS counts each page divided by the number of processes mapping it; page tables (VmPTE) are
      * kernel memory that neither PSS nor RSS include.
      */
-    record Mem(long pssKb, long rssKb, long pteKb, long privateKb) {
-        Mem minus(Mem o) {
+    public record Mem(long pssKb, long rssKb, long pteKb, long privateKb) {
+        public Mem minus(Mem o) {
             return new Mem(pssKb - o.pssKb, rssKb - o.rssKb, pteKb - o.pteKb, privateKb - o.privateKb);
         }
     }
 
-    static Mem mem(long pid) {
+    public static Mem mem(long pid) {
         String who = pid < 0 ? "self" : Long.toString(pid);
         try {
             long pss = 0;
@@ -164,7 +165,7 @@ final class Posix {
     }
 
     /** Lines of {@code /proc/self/maps}: the process's memory mappings (VMAs). */
-    static long mappings() {
+    public static long mappings() {
         try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
             return lines.count();
         } catch (IOException e) {
@@ -173,7 +174,7 @@ final class Posix {
     }
 
     /** The state letter and command name of a process, from /proc/PID/stat; null when gone. */
-    static String[] stateAndName(long pid) {
+    public static String[] stateAndName(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             int open = stat.indexOf('(');
@@ -185,11 +186,8 @@ final class Posix {
     }
 
     /** Median and 99th percentile of a sample (nearest rank), in the sample's unit. */
-    static double[] medianP99(long[] values) {
-        long[] s = values.clone();
-        java.util.Arrays.sort(s);
-        int p99 = Math.min(s.length - 1, (int) Math.ceil(s.length * 0.99) - 1);
-        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-        return new double[] {median, s[p99]};
+    public static double[] medianP99(long[] values) {
+        io.jfaasm.experiments.stats.Sample s = io.jfaasm.experiments.stats.Sample.of(values);
+        return new double[] {s.median(), s.percentile(99)};
     }
 }
