@@ -3,7 +3,6 @@ package io.jfaasm.experiments.sgd;
 import io.jfaasm.experiments.Experiment;
 import io.jfaasm.experiments.ExperimentContext;
 import io.jfaasm.experiments.Report;
-import io.jfaasm.experiments.Series;
 import io.jfaasm.experiments.baseline.Mode;
 import io.jfaasm.experiments.baseline.ModeRunner;
 import io.jfaasm.experiments.baseline.RunResult;

@@ -31,6 +31,7 @@ final class SgdReport {
                 report.add("peak_rss", sys, at, median(runs, r -> r.peakRssKb() / 1024.0), "MiB");
                 report.add("tier_bytes", sys, at, median(runs, SgdReport::tierMib), "MiB");
                 report.add("processes", sys, at, median(runs, r -> r.call().processes()), "processes");
+                report.add("peak_processes", sys, at, median(runs, RunResult::peakProcesses), "processes");
             }
         }
         for (Mode baseline : List.of(Mode.ISOLATED, Mode.PROCESS)) {

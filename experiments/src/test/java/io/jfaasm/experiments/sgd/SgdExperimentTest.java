@@ -25,7 +25,7 @@ class SgdExperimentTest {
 
         for (Mode mode : Mode.values()) {
             for (String name : List.of("train_time", "final_loss", "accuracy", "test_loss", "peak_pss", "peak_rss",
-                    "tier_bytes", "processes")) {
+                    "tier_bytes", "processes", "peak_processes")) {
                 assertThat(find(r, name, mode.label())).as(name + " of " + mode.label()).isNotNull();
             }
             double accuracy = find(r, "accuracy", mode.label()).value();
