@@ -2,7 +2,6 @@ package io.jfaasm.experiments.baseline;
 
 import io.jfaasm.cluster.RedisGlobalTier;
 import io.jfaasm.runtime.FaasletHost;
-import io.jfaasm.runtime.state.GlobalTier;
 import io.jfaasm.runtime.state.StateKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -67,7 +67,7 @@ public final class SgdExperiment implements Experiment {
         int trainNnz = train.nnz();
         report.parameter("nnz", trainNnz);
 
-        Map<Mode, Map<Integer, Point>> points = new EnumMap<>(Mode.class);
+        Map<Mode, Map<Integer, List<RunResult>>> points = new EnumMap<>(Mode.class);
         try (ModeRunner runner = new ModeRunner(ctx.workDir(), REDIS, "sgd", Duration.ofMinutes(30), 1536L << 20,
                 CHILD_JVM)) {
             runner.addFunction("sgd_driver", function("sgd_driver"));
@@ -91,7 +91,7 @@ public final class SgdExperiment implements Experiment {
                                     + " (child processes log to " + runner.log() + ")");
                         }
                         points.computeIfAbsent(mode, m -> new LinkedHashMap<>())
-                                .computeIfAbsent(n, k -> new Point()).add(r);
+                                .computeIfAbsent(n, k -> new ArrayList<>()).add(r);
                         ctx.progress().advance(1);
                     }
                 }
@@ -116,15 +116,6 @@ public final class SgdExperiment implements Experiment {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The repeats of one (mode, workers) point. */
-    static final class Point {
-        final List<RunResult> runs = new ArrayList<>();
-
-        void add(RunResult r) {
-            runs.add(r);
         }
     }
 }

@@ -5,7 +5,6 @@ import io.jfaasm.experiments.Series;
 import io.jfaasm.experiments.baseline.Mode;
 import io.jfaasm.experiments.baseline.RunResult;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,11 @@ final class SgdReport {
 
     private SgdReport() {}
 
-    static void fill(Report report, SgdSettings s, Map<Mode, Map<Integer, SgdExperiment.Point>> points) {
+    /** @param points the runs of each (mode, workers) point */
+    static void fill(Report report, SgdSettings s, Map<Mode, Map<Integer, List<RunResult>>> points) {
         for (Mode mode : Mode.values()) {
             for (int n : s.workers()) {
-                List<RunResult> runs = points.get(mode).get(n).runs;
+                List<RunResult> runs = points.get(mode).get(n);
                 Map<String, Object> at = Map.of("workers", n);
                 String sys = mode.label();
                 report.add("train_time", sys, at, median(runs, r -> r.call().callNanos() / 1e9), "s");
@@ -50,15 +50,15 @@ final class SgdReport {
     }
 
     /** The paper's claim at N >= 16: at least 2x faster and 10x less memory than a process per function. */
-    private static void target(Report report, SgdSettings s, Map<Mode, Map<Integer, SgdExperiment.Point>> points) {
+    private static void target(Report report, SgdSettings s, Map<Mode, Map<Integer, List<RunResult>>> points) {
         for (int n : s.workers()) {
             if (n < 16) {
                 continue;
             }
             double speed = ratio(points, Mode.PROCESS, n, r -> r.call().callNanos());
             double mem = ratio(points, Mode.PROCESS, n, RunResult::peakPssKb);
-            double acc = median(points.get(Mode.JFAASM).get(n).runs, r -> figure(r, "accuracy"));
-            double accP = median(points.get(Mode.PROCESS).get(n).runs, r -> figure(r, "accuracy"));
+            double acc = median(points.get(Mode.JFAASM).get(n), r -> figure(r, "accuracy"));
+            double accP = median(points.get(Mode.PROCESS).get(n), r -> figure(r, "accuracy"));
             boolean met = speed >= 2 && mem >= 10 && acc >= accP - 0.01;
             report.note(String.format(java.util.Locale.ROOT,
                     "N=%d: JFaasm %.1fx faster, %.1fx less memory (PSS) than a process per function, accuracy %.3f vs %.3f: target (2x, 10x, same accuracy) %s",
@@ -66,23 +66,23 @@ final class SgdReport {
         }
     }
 
-    private static void series(Report report, SgdSettings s, Map<Mode, Map<Integer, SgdExperiment.Point>> points,
+    private static void series(Report report, SgdSettings s, Map<Mode, Map<Integer, List<RunResult>>> points,
             String plot, String yLabel, ToDoubleFunction<RunResult> f) {
         for (Mode mode : Mode.values()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (int n : s.workers()) {
                 xs.add((double) n);
-                ys.add(median(points.get(mode).get(n).runs, f));
+                ys.add(median(points.get(mode).get(n), f));
             }
             report.add(new Series(plot, mode.label(), "workers", yLabel, xs, ys));
         }
     }
 
     /** baseline / jfaasm of the medians: how many times better JFaasm is. */
-    private static double ratio(Map<Mode, Map<Integer, SgdExperiment.Point>> points, Mode baseline, int n,
+    private static double ratio(Map<Mode, Map<Integer, List<RunResult>>> points, Mode baseline, int n,
             ToDoubleFunction<RunResult> f) {
-        return median(points.get(baseline).get(n).runs, f) / median(points.get(Mode.JFAASM).get(n).runs, f);
+        return median(points.get(baseline).get(n), f) / median(points.get(Mode.JFAASM).get(n), f);
     }
 
     private static double tierMib(RunResult r) {
