@@ -68,10 +68,14 @@ public final class FaasletHost implements AutoCloseable {
      * @param cpuGroups whether to place calls in per-tenant cgroups where writable; false forces
      *     {@link CpuControl.Mode#NONE} (then only the scheduler's fair slots share the host)
      * @param tenantWeights tenants' weights: their CPU groups' shares and their share of slots
+     * @param isolatedState a baseline for experiments: no shared regions; each call gets a private
+     *        local tier of its own (its pointers map private copies, pulled from and pushed to the
+     *        global tier explicitly, as a container would), dropped when the call ends
      */
     public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
             boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
-            GlobalTier snapshotTier, GlobalTier stateTier, boolean cpuGroups, TenantWeights tenantWeights) {
+            GlobalTier snapshotTier, GlobalTier stateTier, boolean cpuGroups, TenantWeights tenantWeights,
+            boolean isolatedState) {
         public Config {
             tenantWeights = tenantWeights == null ? TenantWeights.EQUAL : tenantWeights;
         }
@@ -79,44 +83,51 @@ public final class FaasletHost implements AutoCloseable {
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
-                    FunctionLimits.DEFAULTS, null, null, true, TenantWeights.EQUAL);
+                    FunctionLimits.DEFAULTS, null, null, true, TenantWeights.EQUAL, false);
         }
 
         public Config withCodeCacheDir(Path dir) {
             return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights);
+                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState);
         }
 
         public Config withSnapshots(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights);
+                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState);
         }
 
         public Config withIdle(int maxIdle, Duration timeout) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
-                    timeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights);
+                    timeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState);
         }
 
         public Config withSnapshotTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier, cpuGroups, tenantWeights);
+                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier, cpuGroups, tenantWeights, isolatedState);
         }
 
         /** The global tier of state; without one the host keeps state in process (one host). */
         public Config withStateTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier, cpuGroups, tenantWeights);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier, cpuGroups, tenantWeights, isolatedState);
         }
 
         /** false: no cgroups even where writable (CPU mode NONE), as on a host that has none. */
         public Config withCpuGroups(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, on, tenantWeights);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, on, tenantWeights, isolatedState);
         }
 
         public Config withTenantWeights(TenantWeights w) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, w);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, w, isolatedState);
+        }
+
+        /** Shared regions off: every call keeps private copies of state (see {@code isolatedState}). */
+        public Config withIsolatedState(boolean on) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups,
+                    tenantWeights, on);
         }
     }
 
@@ -251,16 +262,18 @@ public final class FaasletHost implements AutoCloseable {
         long cpuStart = CPU.getCurrentThreadCpuTime();
         Deadline[] armed = new Deadline[1];
         enterCpuGroup(request.user());
+        // isolated baseline: a local tier of the call's own, so no page is shared with another call
+        LocalTier callState = config.isolatedState() ? new LocalTier(state.global()) : state;
         CallResult r = withDeadline(limits.timeout(), limits.maxCpuTime(), deadline -> {
             armed[0] = deadline;
             try {
                 if (!config.snapshots()) {
-                    return Faaslet.callFresh(module, limits, request, state, deadline::expired);
+                    return Faaslet.callFresh(module, limits, request, callState, deadline::expired);
                 }
                 pool[0] = pool(module, limits, deadline::expired);
                 FaasletPool.Lease lease = pool[0].acquire();
                 faaslet[0] = lease.faaslet();
-                return faaslet[0].call(request, limits, state, deadline::expired).startedAs(lease.kind());
+                return faaslet[0].call(request, limits, callState, deadline::expired).startedAs(lease.kind());
             } catch (InitialisationException e) {
                 return CallResult.notStarted(e.failure(), System.nanoTime() - start);
             } catch (Throwable t) {
@@ -268,6 +281,9 @@ public final class FaasletHost implements AutoCloseable {
             }
         });
         inFlight.decrementAndGet();
+        if (callState != state) {
+            callState.close();
+        }
         leaveCpuGroup();
         r = r.withCpu(CPU.getCurrentThreadCpuTime() - cpuStart);
         if (armed[0].cpuExceeded() && r.failure() != null && r.failure().kind() == Failure.Kind.TIMEOUT) {
