@@ -135,4 +135,31 @@ class SharedFilesHttpTest {
         assertThat(http.get("/file/carol").json().get("files").size()).isEqualTo(2);
         assertThat(http.get("/file/carol/d/f").text()).isEqualTo("kept");
     }
+
+    @Test
+    void aLibraryUploadedAsASharedFileIsOpenedByItsUsersFunctionsOnly() {
+        for (String user : List.of("dave", "erin")) {
+            assertThat(http.put("/f/" + user + "/dl_main", example("dl_main")).status()).isEqualTo(201);
+        }
+        assertThat(http.put("/file/dave/lib/libscale.wasm", example("libs/libscale")).status()).isEqualTo(200);
+        Response r = http.post("/f/dave/dl_main", "/shared/lib/libscale.wasm");
+        assertThat(r.header("X-Return-Code")).isEqualTo("0");
+        assertThat(r.text()).startsWith("fill=abcdefghij sum=100 scale(7)=26 scale(1)=103 apply=43 calls=2");
+
+        Response other = http.post("/f/erin/dl_main", "/shared/lib/libscale.wasm");
+        assertThat(other.header("X-Return-Code")).isEqualTo("1");
+        assertThat(other.text()).contains("not found");
+        assertThat(http.post("/f/dave/dl_main", "/shared/../dave/lib/libscale.wasm").text())
+                .contains("bad library path");
+        assertThat(http.post("/f/dave/dl_main", "/shared/lib/").text()).contains("bad library path");
+
+        assertThat(http.put("/file/dave/lib/notalib.wasm", example("hello")).status()).isEqualTo(200);
+        assertThat(http.post("/f/dave/dl_main", "/shared/lib/notalib.wasm").text()).contains("not a library");
+
+        assertThat(http.delete("/file/dave/lib/libscale.wasm").status()).isEqualTo(204);
+        assertThat(http.post("/f/dave/dl_main", "/shared/lib/libscale.wasm").text()).contains("not found");
+        assertThat(http.put("/file/dave/lib/libscale.wasm", example("libs/libscale")).status()).isEqualTo(200);
+        assertThat(http.post("/f/dave/dl_main", "/shared/lib/libscale.wasm").text())
+                .as("a good call after the refusals").startsWith("fill=abcdefghij sum=100");
+    }
 }

@@ -97,18 +97,20 @@ public final class DynamicLinker implements DynamicLoading {
                 return e.getKey();
             }
         }
-        SideModule library = libraries.find(name);
-        if (library == null) {
-            return fail("library " + name + " not found (a function may open only libraries"
-                    + " uploaded by its own user)");
-        }
         try {
+            SideModule library = libraries.find(name);
+            if (library == null) {
+                return fail("library " + name + " not found (a function may open only libraries"
+                        + " uploaded by its own user)");
+            }
             Loaded loaded = load(library);
             int handle = nextHandle++;
             handles.put(handle, loaded);
             return handle;
         } catch (LibraryException e) {
             return fail(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            return fail(e.getMessage() + ": " + e.getCause().getMessage());
         }
     }
 

@@ -35,6 +35,11 @@ public final class LibraryRegistry {
         return library;
     }
 
+    /** The largest library accepted. */
+    public int maxLibraryBytes() {
+        return maxLibraryBytes;
+    }
+
     public boolean remove(String user, String name) {
         Map<String, SideModule> libs = byUser.get(user);
         return libs != null && libs.remove(name) != null;

@@ -2,6 +2,7 @@ package io.jfaasm.runtime.scheduler;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import io.jfaasm.runtime.FaasletHost;
+import io.jfaasm.runtime.dynlink.SharedFileLibraries;
 import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.Chaining;
@@ -138,11 +139,13 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicInteger forwarding = new AtomicInteger();
     private volatile CallForwarder forwarder;
     private volatile SharedFileCache sharedFiles;
+    private final SharedFileLibraries sharedLibraries;
     private volatile ScratchSpace scratch;
     private volatile boolean closed;
 
     public Scheduler(FaasletHost host, FunctionStore store, Config config, SchedulerListener listener) {
         this.host = host;
+        this.sharedLibraries = new SharedFileLibraries(host.libraries().maxLibraryBytes());
         this.store = store;
         this.config = config;
         this.listener = listener;
@@ -672,8 +675,10 @@ public final class Scheduler implements AutoCloseable {
                     "the user's shared files could not be prepared: " + e.getMessage()), System.nanoTime() - start);
         }
         try (files) {
-            return host.call(d.module, request.withMounts(
-                    List.of(new Mount(files.dir(), SHARED_GUEST_PATH, true))), config.limits());
+            return host.call(d.module, request
+                    .withMounts(List.of(new Mount(files.dir(), SHARED_GUEST_PATH, true)))
+                    .withLibraries(sharedLibraries.over(host.libraries().forUser(request.user()),
+                            SHARED_GUEST_PATH, files.dir())), config.limits());
         }
     }
 
