@@ -159,10 +159,18 @@ public final class FaasletHost implements AutoCloseable {
      * {@link InitialisationException} when its initialisation fails.
      */
     public CompiledModule load(byte[] wasm) {
+        return load(wasm, CallRequest.DEFAULT_USER);
+    }
+
+    /**
+     * As {@link #load(byte[])}, for the function of {@code user}: its zygote sees that user's
+     * state (and may map it, see {@link ProtoFaaslet}).
+     */
+    public CompiledModule load(byte[] wasm, String user) {
         CompiledModule module = engine.load(wasm);
         if (config.snapshots()) {
             Function f = onCallThread(() -> withDeadline(config.initLimits().timeout(),
-                    deadline -> function(module, deadline::expired)));
+                    deadline -> function(module, user, deadline::expired)));
             if (f.initFailure != null) {
                 throw new InitialisationException(f.initFailure);
             }
@@ -227,7 +235,7 @@ public final class FaasletHost implements AutoCloseable {
                 if (!config.snapshots()) {
                     return Faaslet.callFresh(module, limits, request, state, deadline::expired);
                 }
-                pool[0] = pool(module, limits, deadline::expired);
+                pool[0] = pool(module, limits, request.user(), deadline::expired);
                 FaasletPool.Lease lease = pool[0].acquire();
                 faaslet[0] = lease.faaslet();
                 return faaslet[0].call(request, limits, state, deadline::expired).startedAs(lease.kind());
@@ -307,8 +315,9 @@ public final class FaasletHost implements AutoCloseable {
         }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private FaasletPool pool(CompiledModule module, FunctionLimits limits, BooleanSupplier timedOut) {
-        Function f = function(module, timedOut);
+    private FaasletPool pool(CompiledModule module, FunctionLimits limits, String user,
+            BooleanSupplier timedOut) {
+        Function f = function(module, user, timedOut);
         if (f.initFailure != null) {
             throw new InitialisationException(f.initFailure);
         }
@@ -317,7 +326,7 @@ public final class FaasletHost implements AutoCloseable {
     }
 
     /** The loaded function, initialising it on first use (on this call thread, under its deadline). */
-    private Function function(CompiledModule module, BooleanSupplier timedOut) {
+    private Function function(CompiledModule module, String user, BooleanSupplier timedOut) {
         return functions.computeIfAbsent(module, m -> {
             Snapshot shared = snapshotStore == null ? null : snapshotStore.find(m.sha256());
             if (shared != null) {
@@ -325,8 +334,9 @@ public final class FaasletHost implements AutoCloseable {
             }
             try {
                 initialisations.incrementAndGet();
-                ProtoFaaslet proto = ProtoFaaslet.capture(m, config.initLimits(), timedOut);
-                if (snapshotStore != null) {
+                ProtoFaaslet proto = ProtoFaaslet.capture(m, config.initLimits(), timedOut, state, user);
+                // a zygote's state mappings are this host's regions: another host initialises its own
+                if (snapshotStore != null && !proto.mapsState()) {
                     snapshotStore.save(proto.snapshot());
                 }
                 return new Function(proto, null);
