@@ -63,40 +63,57 @@ public final class FaasletHost implements AutoCloseable {
      * @param initLimits limits of a function's initialisation (constructors, zygote)
      * @param snapshotTier where snapshots are shared with other hosts, or null to keep them local
      * @param stateTier the global tier of state, or null for an in-process one (a single host)
+     * @param isolatedState a baseline for experiments: no shared regions; each call gets a private
+     *        local tier of its own (its pointers map private copies, pulled from and pushed to the
+     *        global tier explicitly, as a container would), dropped when the call ends
      */
     public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
             boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
-            GlobalTier snapshotTier, GlobalTier stateTier) {
+            GlobalTier snapshotTier, GlobalTier stateTier, boolean isolatedState) {
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
-                    FunctionLimits.DEFAULTS, null, null);
+                    FunctionLimits.DEFAULTS, null, null, false);
+        }
+
+        /** Shared regions on (the normal mode). */
+        public Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes, boolean snapshots,
+                int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
+                GlobalTier snapshotTier, GlobalTier stateTier) {
+            this(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction, idleTimeout,
+                    initLimits, snapshotTier, stateTier, false);
         }
 
         public Config withCodeCacheDir(Path dir) {
             return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier, isolatedState);
         }
 
         public Config withSnapshots(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier, isolatedState);
         }
 
         public Config withIdle(int maxIdle, Duration timeout) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
-                    timeout, initLimits, snapshotTier, stateTier);
+                    timeout, initLimits, snapshotTier, stateTier, isolatedState);
         }
 
         public Config withSnapshotTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier);
+                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier, isolatedState);
         }
 
         /** The global tier of state; without one the host keeps state in process (one host). */
         public Config withStateTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier, isolatedState);
+        }
+
+        /** Shared regions off: every call keeps private copies of state (see {@code isolatedState}). */
+        public Config withIsolatedState(boolean on) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, on);
         }
     }
 
@@ -229,16 +246,18 @@ public final class FaasletHost implements AutoCloseable {
         long cpuStart = CPU.getCurrentThreadCpuTime();
         Deadline[] armed = new Deadline[1];
         enterCpuGroup(request.user());
+        // isolated baseline: a local tier of the call's own, so no page is shared with another call
+        LocalTier callState = config.isolatedState() ? new LocalTier(state.global()) : state;
         CallResult r = withDeadline(limits.timeout(), limits.maxCpuTime(), deadline -> {
             armed[0] = deadline;
             try {
                 if (!config.snapshots()) {
-                    return Faaslet.callFresh(module, limits, request, state, deadline::expired);
+                    return Faaslet.callFresh(module, limits, request, callState, deadline::expired);
                 }
                 pool[0] = pool(module, limits, request.user(), deadline::expired);
                 FaasletPool.Lease lease = pool[0].acquire();
                 faaslet[0] = lease.faaslet();
-                return faaslet[0].call(request, limits, state, deadline::expired).startedAs(lease.kind());
+                return faaslet[0].call(request, limits, callState, deadline::expired).startedAs(lease.kind());
             } catch (InitialisationException e) {
                 return CallResult.notStarted(e.failure(), System.nanoTime() - start);
             } catch (Throwable t) {
@@ -246,6 +265,9 @@ public final class FaasletHost implements AutoCloseable {
             }
         });
         inFlight.decrementAndGet();
+        if (callState != state) {
+            callState.close();
+        }
         leaveCpuGroup();
         r = r.withCpu(CPU.getCurrentThreadCpuTime() - cpuStart);
         if (armed[0].cpuExceeded() && r.failure() != null && r.failure().kind() == Failure.Kind.TIMEOUT) {
