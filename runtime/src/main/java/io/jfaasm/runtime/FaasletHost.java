@@ -356,7 +356,8 @@ public final class FaasletHost implements AutoCloseable {
             }
             try {
                 initialisations.incrementAndGet();
-                ProtoFaaslet proto = ProtoFaaslet.capture(m, config.initLimits(), timedOut, state, user);
+                ProtoFaaslet proto = config.isolatedState() ? captureIsolated(m, user, timedOut)
+                        : ProtoFaaslet.capture(m, config.initLimits(), timedOut, state, user, true);
                 // a zygote's state mappings are this host's regions: another host initialises its own
                 if (snapshotStore != null && !proto.mapsState()) {
                     snapshotStore.save(proto.snapshot());
@@ -366,6 +367,13 @@ public final class FaasletHost implements AutoCloseable {
                 return new Function(null, e.failure());
             }
         });
+    }
+
+    /** Isolated baseline: the zygote reads state through a tier of its own, copied into the snapshot. */
+    private ProtoFaaslet captureIsolated(CompiledModule m, String user, BooleanSupplier timedOut) {
+        try (LocalTier own = new LocalTier(state.global())) {
+            return ProtoFaaslet.capture(m, config.initLimits(), timedOut, own, user, false);
+        }
     }
 
     /** How many times this host ran a function's initialisation (not restored from a shared snapshot). */

