@@ -4,9 +4,11 @@ import io.jfaasm.experiments.Experiment;
 import io.jfaasm.experiments.ExperimentContext;
 import io.jfaasm.experiments.Report;
 import io.jfaasm.experiments.Series;
+import io.jfaasm.experiments.baseline.Mode;
 import io.jfaasm.experiments.baseline.ModeRunner;
 import io.jfaasm.runtime.FaasletHost;
 import io.jfaasm.runtime.faaslet.CallRequest;
+import io.jfaasm.runtime.isolation.CpuControl;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Inference serving, after the paper's section 6.3: an MNIST digit classifier (a C MLP trained by a
@@ -65,6 +71,10 @@ public final class InferenceExperiment implements Experiment {
                 .split(InferenceSettings.TRAIN_DIGITS, ctx.seed());
 
         FaasletHost.Config config = FaasletHost.Config.defaults().withCodeCacheDir(ctx.workDir().resolve("code-cache"));
+        // One tenant, so no CPU groups, in this JVM or the baseline's: a group per JVM would give the
+        // baseline's processes a share each of a busy machine against JFaasm's one.
+        String cpuIsolation = System.setProperty(CpuControl.OFF_PROPERTY, "none");
+        report.parameter("cpu_isolation", "none (one tenant)");
         try (FaasletHost host = FaasletHost.create(config)) {
             ctx.progress().phase("training in a Faaslet", 0);
             DigitClassifier.Training t = DigitClassifier.train(host, USER, split.train(), ctx.seed(), s.epochs(),
@@ -81,7 +91,7 @@ public final class InferenceExperiment implements Experiment {
             ModeRunner baseline = null;
             try {
                 baseline = new ModeRunner(ctx.workDir().resolve("baseline"), REDIS, USER, Duration.ofMinutes(5),
-                        256L << 20, List.of("-Xmx256m"));
+                        256L << 20, List.of("-Xmx256m", "-D" + CpuControl.OFF_PROPERTY + "=none"));
                 baseline.addFunction("mnist_infer", DigitClassifier.wasm("mnist_infer"));
                 baseline.setState(DigitClassifier.WEIGHTS_KEY, DigitClassifier.weights(host, USER));
                 ctx.progress().phase("starting " + s.workers() + " warm baseline processes", 0);
@@ -109,6 +119,12 @@ public final class InferenceExperiment implements Experiment {
                     baseline.close();
                 }
             }
+        } finally {
+            if (cpuIsolation == null) {
+                System.clearProperty(CpuControl.OFF_PROPERTY);
+            } else {
+                System.setProperty(CpuControl.OFF_PROPERTY, cpuIsolation);
+            }
         }
         return report;
     }
@@ -119,9 +135,9 @@ public final class InferenceExperiment implements Experiment {
      * container serving traffic would have.
      */
     private static void warmUp(DigitService system, InferenceSettings s, MnistDigits test) throws Exception {
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(s.workers())) {
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(s.workers())) {
             for (int w = 0; w < s.workers(); w++) {
                 done.add(threads.submit(() -> {
                     for (int n; (n = next.getAndIncrement()) < s.warmupCalls(); ) {
@@ -130,7 +146,7 @@ public final class InferenceExperiment implements Experiment {
                     return null;
                 }));
             }
-            for (var f : done) {
+            for (Future<?> f : done) {
                 f.get();
             }
         }
@@ -187,7 +203,7 @@ public final class InferenceExperiment implements Experiment {
     /** JFaasm against the baseline: peak throughput, and p99 at every rate both ran. */
     private static void compare(Report report, InferenceSettings s, double cold, Map<String, OpenLoop.Result[]> byRate) {
         OpenLoop.Result[] jf = byRate.get("jfaasm");
-        OpenLoop.Result[] base = byRate.get(io.jfaasm.experiments.baseline.Mode.PROCESS.label());
+        OpenLoop.Result[] base = byRate.get(Mode.PROCESS.label());
         if (jf == null || base == null) {
             return;
         }
@@ -195,8 +211,13 @@ public final class InferenceExperiment implements Experiment {
         double jfPeak = peak(jf);
         double basePeak = peak(base);
         report.add("peak_throughput", "jfaasm", at, jfPeak, "calls/s")
-                .add("peak_throughput", io.jfaasm.experiments.baseline.Mode.PROCESS.label(), at, basePeak, "calls/s")
-                .add("peak_throughput_ratio", "ratio", at, jfPeak / basePeak, "x");
+                .add("peak_throughput", Mode.PROCESS.label(), at, basePeak, "calls/s");
+        if (basePeak > 0) {
+            report.add("peak_throughput_ratio", "ratio", at, jfPeak / basePeak, "x");
+        } else { // no ratio to a zero (and no Infinity in the JSON)
+            report.note(String.format(Locale.ROOT, "at %.0f%% cold the baseline completed no call within any "
+                    + "measured window", 100 * cold));
+        }
         for (int i = 0; i < s.rates().size(); i++) {
             if (jf[i] != null && base[i] != null) {
                 Map<String, Object> point = Map.of("rate", s.rates().get(i), "cold_fraction", cold);
