@@ -194,7 +194,7 @@ public final class InferenceExperiment implements Experiment {
                 tput.add(rs[i].throughput());
             }
         }
-        String suffix = String.format(Locale.ROOT, "cold-%.0f%%", 100 * cold);
+        String suffix = String.format(Locale.ROOT, "cold%.0f", 100 * cold); // a file name: no '%'
         report.add(new Series("inference-p99-" + suffix, system, "offered load (calls/s)", "p99 latency (ms)", xs, p99));
         report.add(new Series("inference-throughput-" + suffix, system, "offered load (calls/s)",
                 "throughput (calls/s)", xs, tput));
