@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Rebuilds the experiments' wasm functions (experiments/functions/*.c) next to their sources with
-# sdk/build-function.sh (reproducible: CI rebuilds them and fails if one differs from the commit).
+# Rebuilds the experiments' functions (experiments/functions/*.c) into NAME.wasm next to them with
+# sdk/build-function.sh; deterministic, so CI can compare them with the committed ones.
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-SDK="$DIR/../../sdk"
+SDK="$(cd "$DIR/../../sdk" && pwd)"
+shopt -s nullglob
 for src in "$DIR"/*.c; do
-    "$SDK/build-function.sh" "$src" "${src%.c}.wasm"
+    "$SDK/build-function.sh" "$src" "$DIR/$(basename "${src%.c}").wasm"
 done

@@ -37,7 +37,7 @@ public final class FunctionProcess {
         String function = rest.get(1);
         byte[] input = System.in.readAllBytes();
         ChildResult r;
-        try (RedisGlobalTier tier = RedisGlobalTier.connect(setup.redisUri(), setup.namespace());
+        try (RedisGlobalTier tier = connect(setup);
                 FaasletHost host = FaasletHost.create(FaasletHost.Config.defaults()
                         .withCodeCacheDir(setup.codeCacheDir()).withStateTier(tier)
                         .withIsolatedState(role.equals("isolated")))) {
@@ -51,9 +51,27 @@ public final class FunctionProcess {
         } catch (RuntimeException e) {
             r = ChildResult.failed(e.toString());
         }
+        if (!r.succeeded()) {
+            System.err.println(role + " " + function + " failed: rc " + r.returnCode() + " " + r.failure());
+        }
         System.out.println(r.toLine());
         System.out.flush();
         System.exit(0); // client threads of Redis must not keep the process
+    }
+
+    /** Connects to Redis, trying again a few times: many processes starting at once may time out. */
+    private static RedisGlobalTier connect(Setup setup) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RedisGlobalTier.connect(setup.redisUri(), setup.namespace());
+            } catch (RuntimeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                System.err.println("Redis connect failed (attempt " + attempt + "): " + e);
+                Thread.sleep(200L * attempt);
+            }
+        }
     }
 
     /** The call and its chain on this one host, through a scheduler (which does the chaining). */
@@ -88,6 +106,9 @@ public final class FunctionProcess {
             long ns = System.nanoTime() - start;
             ChildResult own = new ChildResult(r.returnCode(), r.output() == null ? new byte[0] : r.output(),
                     r.failure() == null ? null : r.failure().toString(), ns, stats.bytesRead(), stats.bytesWritten(), 1);
+            if (r.failed()) {
+                System.err.write(r.stderr() == null ? new byte[0] : r.stderr());
+            }
             return chaining.addChildrenTo(own);
         }
     }
