@@ -75,10 +75,18 @@ public final class DigitClassifier {
 
     /** The digit an inference call answered, or a failure. */
     public static int digitOf(CallResult r) {
-        if (r.failed() || r.returnCode() != 0 || r.output().length != 1) {
+        if (r.failed() || r.returnCode() != 0) {
             throw new IllegalStateException("inference call failed: " + r + " " + r.stderrText());
         }
-        return r.output()[0] - '0';
+        return digitOf(r.output());
+    }
+
+    /** The digit in an inference call's output (one ASCII digit). */
+    static int digitOf(byte[] output) {
+        if (output.length != 1 || output[0] < '0' || output[0] > '9') {
+            throw new IllegalStateException("not a digit: " + output.length + " bytes of output");
+        }
+        return output[0] - '0';
     }
 
     /** The share of {@code test} the inference function classifies right, one call per digit. */

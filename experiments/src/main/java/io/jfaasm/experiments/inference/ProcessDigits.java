@@ -21,11 +21,7 @@ final class ProcessDigits implements DigitService {
 
     @Override
     public int classify(byte[] pixels, boolean cold) throws Exception {
-        byte[] out = processes.call(pixels, cold);
-        if (out.length != 1) {
-            throw new IllegalStateException("not a digit: " + out.length + " bytes");
-        }
-        return out[0] - '0';
+        return DigitClassifier.digitOf(processes.call(pixels, cold));
     }
 
     @Override
