@@ -83,7 +83,8 @@ public final class FaasletHost implements AutoCloseable {
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
-                    FunctionLimits.DEFAULTS, null, null, true, TenantWeights.EQUAL, false);
+                    FunctionLimits.DEFAULTS, null, null,
+                    !"none".equals(System.getProperty(CpuControl.OFF_PROPERTY)), TenantWeights.EQUAL, false);
         }
 
         public Config withCodeCacheDir(Path dir) {
@@ -197,10 +198,18 @@ public final class FaasletHost implements AutoCloseable {
      * {@link InitialisationException} when its initialisation fails.
      */
     public CompiledModule load(byte[] wasm) {
+        return load(wasm, CallRequest.DEFAULT_USER);
+    }
+
+    /**
+     * As {@link #load(byte[])}, for the function of {@code user}: its zygote sees that user's
+     * state (and may map it, see {@link ProtoFaaslet}).
+     */
+    public CompiledModule load(byte[] wasm, String user) {
         CompiledModule module = engine.load(wasm);
         if (config.snapshots()) {
             Function f = onCallThread(() -> withDeadline(config.initLimits().timeout(),
-                    deadline -> function(module, deadline::expired)));
+                    deadline -> function(module, user, deadline::expired)));
             if (f.initFailure != null) {
                 throw new InitialisationException(f.initFailure);
             }
@@ -270,7 +279,7 @@ public final class FaasletHost implements AutoCloseable {
                 if (!config.snapshots()) {
                     return Faaslet.callFresh(module, limits, request, callState, deadline::expired);
                 }
-                pool[0] = pool(module, limits, deadline::expired);
+                pool[0] = pool(module, limits, request.user(), deadline::expired);
                 FaasletPool.Lease lease = pool[0].acquire();
                 faaslet[0] = lease.faaslet();
                 return faaslet[0].call(request, limits, callState, deadline::expired).startedAs(lease.kind());
@@ -358,8 +367,9 @@ public final class FaasletHost implements AutoCloseable {
         }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private FaasletPool pool(CompiledModule module, FunctionLimits limits, BooleanSupplier timedOut) {
-        Function f = function(module, timedOut);
+    private FaasletPool pool(CompiledModule module, FunctionLimits limits, String user,
+            BooleanSupplier timedOut) {
+        Function f = function(module, user, timedOut);
         if (f.initFailure != null) {
             throw new InitialisationException(f.initFailure);
         }
@@ -368,7 +378,7 @@ public final class FaasletHost implements AutoCloseable {
     }
 
     /** The loaded function, initialising it on first use (on this call thread, under its deadline). */
-    private Function function(CompiledModule module, BooleanSupplier timedOut) {
+    private Function function(CompiledModule module, String user, BooleanSupplier timedOut) {
         return functions.computeIfAbsent(module, m -> {
             Snapshot shared = snapshotStore == null ? null : snapshotStore.find(m.sha256());
             if (shared != null) {
@@ -376,8 +386,10 @@ public final class FaasletHost implements AutoCloseable {
             }
             try {
                 initialisations.incrementAndGet();
-                ProtoFaaslet proto = ProtoFaaslet.capture(m, config.initLimits(), timedOut);
-                if (snapshotStore != null) {
+                ProtoFaaslet proto = config.isolatedState() ? captureIsolated(m, user, timedOut)
+                        : ProtoFaaslet.capture(m, config.initLimits(), timedOut, state, user, true);
+                // a zygote's state mappings are this host's regions: another host initialises its own
+                if (snapshotStore != null && !proto.mapsState()) {
                     snapshotStore.save(proto.snapshot());
                 }
                 return new Function(proto, null);
@@ -385,6 +397,13 @@ public final class FaasletHost implements AutoCloseable {
                 return new Function(null, e.failure());
             }
         });
+    }
+
+    /** Isolated baseline: the zygote reads state through a tier of its own, copied into the snapshot. */
+    private ProtoFaaslet captureIsolated(CompiledModule m, String user, BooleanSupplier timedOut) {
+        try (LocalTier own = new LocalTier(state.global())) {
+            return ProtoFaaslet.capture(m, config.initLimits(), timedOut, own, user, false);
+        }
     }
 
     /** How many times this host ran a function's initialisation (not restored from a shared snapshot). */

@@ -13,11 +13,18 @@ final class ChildJvm {
     private ChildJvm() {}
 
     static List<String> command(Setup setup, String role, List<String> args) {
+        List<String> roleArgs = new ArrayList<>(List.of(role));
+        roleArgs.addAll(args);
+        return command(setup, FunctionProcess.class, roleArgs);
+    }
+
+    /** The command line of a child JVM running {@code main} with the set-up and {@code args}. */
+    static List<String> command(Setup setup, Class<?> main, List<String> args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(setup.jvmFlags());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FunctionProcess.class.getName(), role));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(setup.toArgs());
         cmd.addAll(args);
         return cmd;

@@ -73,6 +73,14 @@ public final class ModeRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves calls of {@code function} from long-lived processes, one call at a time each: the
+     * process-per-function baseline of a serving experiment ({@code warm} of them started now).
+     */
+    public ServingProcesses serve(String function, int warm) {
+        return new ServingProcesses(setup, function, warm);
+    }
+
     /** Where the children's stderr goes. */
     public Path log() {
         return setup.log();

@@ -28,6 +28,7 @@ import io.jfaasm.runtime.memory.MemoryLimitException;
 import io.jfaasm.runtime.snapshot.Snapshot;
 import io.jfaasm.runtime.state.LocalTier;
 import io.jfaasm.runtime.state.StateException;
+import io.jfaasm.runtime.state.StateMappings;
 import io.jfaasm.runtime.state.StateSession;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.EntryPoint;
@@ -236,11 +237,28 @@ public final class Faaslet implements AutoCloseable {
                 b.stderr().bytes(), failure, System.nanoTime() - start, null, 0);
     }
 
-    /** Runs an exported function with no parameters during initialisation (the zygote). */
+    /** Runs an exported function with no parameters during initialisation, without state. */
     public long[] initialise(String export, CallRequest request, FunctionLimits limits) {
-        bind(request, limits, null, false);
+        return initialise(export, request, limits, null).result();
+    }
+
+    /** What an initialisation export returned, and the state regions it left mapped. */
+    public record Initialised(long[] result, StateMappings mappings) {}
+
+    /**
+     * Runs an exported function with no parameters during initialisation (the zygote), with the
+     * state of {@code request.user()} when {@code state} is given. The regions it maps stay mapped
+     * and are handed to the caller, which owns them from then on.
+     */
+    public Initialised initialise(String export, CallRequest request, FunctionLimits limits, LocalTier state) {
+        bind(request, limits, state, false);
+        StateMappings kept = StateMappings.NONE;
         try {
-            return instance.export(export).apply();
+            long[] result = instance.export(export).apply();
+            if (binding.context().state() != null) {
+                kept = binding.context().state().detachMappings();
+            }
+            return new Initialised(result, kept);
         } finally {
             unbind();
         }

@@ -27,6 +27,12 @@ public sealed interface CpuControl permits CgroupCpuControl, CpuControl.None {
 
     Mode mode();
 
+    /**
+     * Set to {@code none} to place no thread (experiments comparing one JVM with several: each JVM
+     * host's group would otherwise get its own equal share of a busy machine).
+     */
+    String OFF_PROPERTY = "jfaasm.cpu-isolation";
+
     /** Moves the calling thread into the user's group, for the duration of a call. */
     void enter(String user);
 

@@ -136,6 +136,20 @@ public final class LinearMemory implements Memory, AutoCloseable {
         return at * PAGE_SIZE;
     }
 
+    /**
+     * Maps a file, shared, over pages the memory already has at {@code address} (a state region
+     * the snapshot's zygote mapped there): a restored memory sees the host's copy, not the
+     * snapshot's.
+     */
+    public void mapSharedAt(SharedFile file, int address) {
+        long end = (long) address + file.sizeInBytes();
+        if (address < 0 || address % PAGE_SIZE != 0 || end > (long) pages * PAGE_SIZE) {
+            throw new IllegalArgumentException("a shared file of " + file.sizeInBytes()
+                    + " bytes does not fit at " + address + " in a memory of " + pages + " pages");
+        }
+        file.mapInto(base + address, file.sizeInBytes());
+    }
+
     private void mapImage(MemoryImage image) {
         if (image.pages() > 0) {
             Syscalls.mmap(base, image.sizeInBytes(), Syscalls.PROT_READ | Syscalls.PROT_WRITE,

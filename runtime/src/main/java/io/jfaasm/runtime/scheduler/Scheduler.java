@@ -239,7 +239,7 @@ public final class Scheduler implements AutoCloseable {
      */
     private Deployed deploy(FunctionId id, byte[] wasm, FunctionInfo stored) {
         long start = System.nanoTime();
-        CompiledModule module = host.load(wasm);
+        CompiledModule module = host.load(wasm, id.user());
         long millis = (System.nanoTime() - start) / 1_000_000;
         boolean sameVersion = stored != null && module.sha256().equals(stored.sha256());
         FunctionInfo info = new FunctionInfo(id, module.sha256(), wasm.length,

@@ -52,7 +52,7 @@ public final class FaasletPool implements AutoCloseable {
     public void release(Faaslet faaslet, boolean healthy) {
         if (healthy) {
             try {
-                faaslet.reset(proto.snapshot());
+                proto.reset(faaslet);
                 if (offer(faaslet)) {
                     return;
                 }

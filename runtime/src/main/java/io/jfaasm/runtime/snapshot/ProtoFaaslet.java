@@ -4,6 +4,8 @@ import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.state.LocalTier;
+import io.jfaasm.runtime.state.StateMappings;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.EntryPoint;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * and, for a FAASM_MAIN reactor, {@code _initialize} (constructors) and the optional
  * {@code faasm_zygote} (expensive set-up such as loading a model). A WASI command is snapshotted
  * right after instantiation: its constructors run inside {@code _start}, on every call.
+ *
+ * <p>A zygote may map state ({@code __faasm_read_state_ptr}, e.g. a model's weights): those
+ * regions stay mapped for the life of the Proto-Faaslet and are mapped again at the same addresses
+ * in every Faaslet restored or reset from it, so all of them read the host's one shared copy.
  */
 public final class ProtoFaaslet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProtoFaaslet.class);
@@ -28,8 +34,13 @@ public final class ProtoFaaslet implements AutoCloseable {
     private final CompiledModule module;
     private final Snapshot snapshot;
     private final long initNanos;
+    private final StateMappings mappings;
 
     public ProtoFaaslet(CompiledModule module, Snapshot snapshot, long initNanos) {
+        this(module, snapshot, initNanos, StateMappings.NONE);
+    }
+
+    private ProtoFaaslet(CompiledModule module, Snapshot snapshot, long initNanos, StateMappings mappings) {
         if (!module.sha256().equals(snapshot.moduleSha256())) {
             throw new IllegalArgumentException("snapshot of module " + snapshot.moduleSha256()
                     + " cannot restore module " + module.sha256());
@@ -37,6 +48,7 @@ public final class ProtoFaaslet implements AutoCloseable {
         this.module = module;
         this.snapshot = snapshot;
         this.initNanos = initNanos;
+        this.mappings = mappings;
     }
 
     /**
@@ -47,10 +59,22 @@ public final class ProtoFaaslet implements AutoCloseable {
      */
     public static ProtoFaaslet capture(CompiledModule module, FunctionLimits limits,
             BooleanSupplier timedOut) {
+        return capture(module, limits, timedOut, null, CallRequest.DEFAULT_USER, true);
+    }
+
+    /**
+     * As {@link #capture(CompiledModule, FunctionLimits, BooleanSupplier)}, with the zygote given
+     * the state of {@code user} in {@code state} (null: no state during initialisation). With
+     * {@code keepMapped} false, what the zygote mapped is frozen into the snapshot as private pages
+     * instead (the isolated baseline: every Faaslet starts with its own copy).
+     */
+    public static ProtoFaaslet capture(CompiledModule module, FunctionLimits limits,
+            BooleanSupplier timedOut, LocalTier state, String user, boolean keepMapped) {
         long start = System.nanoTime();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         CallRequest init = CallRequest.of(new byte[0]).withArgs(List.of("faasm_zygote"))
-                .withSinks(log, log);
+                .withSinks(log, log).withUser(user);
+        StateMappings kept = StateMappings.NONE;
         Faaslet faaslet;
         try {
             faaslet = Faaslet.fresh(module, limits);
@@ -63,7 +87,9 @@ public final class ProtoFaaslet implements AutoCloseable {
                     faaslet.initialise("_initialize", init, limits);
                 }
                 if (module.hasZygote()) {
-                    long[] rc = faaslet.initialise("faasm_zygote", init, limits);
+                    Faaslet.Initialised z = faaslet.initialise("faasm_zygote", init, limits, state);
+                    kept = z.mappings();
+                    long[] rc = z.result();
                     if (rc[0] != 0) {
                         throw new InitialisationException(new Failure(Failure.Kind.TRAP,
                                 "faasm_zygote returned " + rc[0]));
@@ -71,15 +97,21 @@ public final class ProtoFaaslet implements AutoCloseable {
                 }
             }
             Snapshot snapshot = Snapshot.capture(module.sha256(), faaslet.instance(), faaslet.memory());
+            if (!keepMapped) {
+                kept.close();
+                kept = StateMappings.NONE;
+            }
             long nanos = System.nanoTime() - start;
             if (log.size() > 0) {
                 LOG.info("initialisation of {} wrote: {}", module.sha256(),
                         log.toString(StandardCharsets.UTF_8).strip());
             }
-            return new ProtoFaaslet(module, snapshot, nanos);
+            return new ProtoFaaslet(module, snapshot, nanos, kept);
         } catch (InitialisationException e) {
+            kept.close();
             throw e;
         } catch (Throwable t) {
+            kept.close();
             throw new InitialisationException(Faaslet.failureOf(t, faaslet.memory(), limits, timedOut));
         }
     }
@@ -97,13 +129,32 @@ public final class ProtoFaaslet implements AutoCloseable {
         return initNanos;
     }
 
+    /** Whether the zygote left state mapped: such a snapshot is only good on this host. */
+    public boolean mapsState() {
+        return !mappings.isEmpty();
+    }
+
     /** A new Faaslet in the snapshot's state. */
     public Faaslet restore(FunctionLimits limits) {
-        return Faaslet.restore(module, snapshot, limits);
+        Faaslet f = Faaslet.restore(module, snapshot, limits);
+        try {
+            mappings.mapInto(f.memory());
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+        return f;
+    }
+
+    /** Puts a Faaslet of this function back to the snapshot, ready for its next call. */
+    public void reset(Faaslet faaslet) {
+        faaslet.reset(snapshot);
+        mappings.mapInto(faaslet.memory());
     }
 
     @Override
     public void close() {
+        mappings.close();
         snapshot.close();
     }
 }

@@ -54,6 +54,17 @@ public final class StateSession implements AutoCloseable {
         return m.address();
     }
 
+    /**
+     * Hands the regions this session mapped to the caller, who keeps them mapped (the zygote's, for
+     * its snapshot); closing the session then no longer releases them.
+     */
+    public StateMappings detachMappings() {
+        StateMappings out = new StateMappings(mapped.values().stream()
+                .map(m -> new StateMappings.Mapping(m.region(), m.address())).toList());
+        mapped.clear();
+        return out;
+    }
+
     public boolean isMappedHere(StateKey key) {
         return mapped.containsKey(key);
     }
