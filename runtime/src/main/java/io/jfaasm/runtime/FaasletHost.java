@@ -16,6 +16,7 @@ import io.jfaasm.runtime.state.InMemoryGlobalTier;
 import io.jfaasm.runtime.state.LocalTier;
 import io.jfaasm.runtime.state.StateApi;
 import io.jfaasm.runtime.wasm.CodeCache;
+import io.jfaasm.runtime.wasm.Engine;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.WasmEngine;
 import java.nio.file.Path;
@@ -63,10 +64,24 @@ public final class FaasletHost implements AutoCloseable {
      * @param initLimits limits of a function's initialisation (constructors, zygote)
      * @param snapshotTier where snapshots are shared with other hosts, or null to keep them local
      * @param stateTier the global tier of state, or null for an in-process one (a single host)
+     * @param engine which code runs wasm functions
      */
     public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
             boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
-            GlobalTier snapshotTier, GlobalTier stateTier) {
+            GlobalTier snapshotTier, GlobalTier stateTier, Engine engine) {
+        /** With the default engine. */
+        public Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
+                boolean snapshots, int maxIdlePerFunction, Duration idleTimeout,
+                FunctionLimits initLimits, GlobalTier snapshotTier, GlobalTier stateTier) {
+            this(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
+                    idleTimeout, initLimits, snapshotTier, stateTier, Engine.defaultEngine());
+        }
+
+        public Config withEngine(Engine e) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, e);
+        }
+
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
@@ -75,28 +90,28 @@ public final class FaasletHost implements AutoCloseable {
 
         public Config withCodeCacheDir(Path dir) {
             return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier, engine);
         }
 
         public Config withSnapshots(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier);
+                    idleTimeout, initLimits, snapshotTier, stateTier, engine);
         }
 
         public Config withIdle(int maxIdle, Duration timeout) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
-                    timeout, initLimits, snapshotTier, stateTier);
+                    timeout, initLimits, snapshotTier, stateTier, engine);
         }
 
         public Config withSnapshotTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier);
+                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier, engine);
         }
 
         /** The global tier of state; without one the host keeps state in process (one host). */
         public Config withStateTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier, engine);
         }
     }
 
@@ -136,7 +151,7 @@ public final class FaasletHost implements AutoCloseable {
         this.cpu = CpuControl.detect();
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
-                config.maxModuleBytes());
+                config.maxModuleBytes(), config.engine());
         this.callThreads = Executors.newCachedThreadPool(threads("faaslet", config.threadStackBytes()));
         ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, threads("faaslet-watchdog", 0));
         alarms.setRemoveOnCancelPolicy(true); // else each finished call's alarm lives until its deadline
