@@ -87,6 +87,11 @@ final class FunctionCompiler {
     private int memSlot = -1;
     private int nextSlot;
     private final Map<Vt, List<Integer>> temps = new EnumMap<>(Vt.class);
+    /**
+     * A comparison whose 0/1 result is not materialised yet: the JVM branch opcode that is taken
+     * when it is 1 (0 = none). A following br_if or if branches on it directly.
+     */
+    private int pendingBranch;
     /** -1 while emitting live code; else the nesting depth inside dead code being skipped. */
     private int dead = -1;
 
@@ -340,6 +345,9 @@ final class FunctionCompiler {
 
     private void instruction(AnnotatedInstruction ins) {
         OpCode op = ins.opcode();
+        if (pendingBranch != 0 && op != OpCode.BR_IF && op != OpCode.IF) {
+            materialise();
+        }
         switch (op) {
             case NOP -> { }
             case UNREACHABLE -> {
@@ -357,9 +365,11 @@ final class FunctionCompiler {
             }
             case IF -> {
                 pop();
+                int whenFalse = pendingBranch != 0 ? inverse(pendingBranch) : IFEQ;
+                pendingBranch = 0;
                 Frame f = new Frame(Kind.IF, blockResults(ins.operand(0)), stack.size());
                 frames.push(f);
-                mv.visitJumpInsn(IFEQ, f.elseLabel);
+                mv.visitJumpInsn(whenFalse, f.elseLabel);
             }
             case ELSE -> elseBranch(true);
             case END -> end(true);
@@ -369,14 +379,16 @@ final class FunctionCompiler {
             }
             case BR_IF -> {
                 pop();
+                int whenTrue = pendingBranch != 0 ? pendingBranch : IFNE;
+                pendingBranch = 0;
                 Frame f = target((int) ins.operand(0));
                 int junk = stack.size() - f.height - f.arity().size();
                 if (f.kind != Kind.FUNC && junk == 0) {
                     f.branchedTo = true;
-                    mv.visitJumpInsn(IFNE, f.label);
+                    mv.visitJumpInsn(whenTrue, f.label);
                 } else {
                     Label skip = new Label();
-                    mv.visitJumpInsn(IFEQ, skip);
+                    mv.visitJumpInsn(inverse(whenTrue), skip);
                     branchTo(f);
                     mv.visitLabel(skip);
                 }
@@ -673,11 +685,11 @@ final class FunctionCompiler {
             case I64_STORE -> { helper = "i64"; value = Vt.I64; }
             case F32_STORE -> { helper = "f32"; value = Vt.F32; }
             case F64_STORE -> { helper = "f64"; value = Vt.F64; }
-            case I32_STORE8 -> { helper = "i8"; value = Vt.I32; }
+            case I32_STORE8 -> { helper = "i8n"; value = Vt.I32; }
             case I32_STORE16 -> { helper = "i16"; value = Vt.I32; }
-            case I64_STORE8 -> { helper = "i8"; value = Vt.I64; }
+            case I64_STORE8 -> { helper = "i8n"; value = Vt.I64; }
             case I64_STORE16 -> { helper = "i16"; value = Vt.I64; }
-            case I64_STORE32 -> { helper = "i32"; value = Vt.I64; }
+            case I64_STORE32 -> { helper = "i32n"; value = Vt.I64; }
             default -> {
                 return false;
             }
@@ -751,11 +763,21 @@ final class FunctionCompiler {
         push(out);
     }
 
-    /** A comparison left as an int 0/1: the JVM instruction(s) before, then the branch opcode. */
+    /**
+     * A comparison: the JVM instruction(s) before it are emitted; its 0/1 result is left pending
+     * (see {@link #pendingBranch}) and materialised only if the next instruction is not a branch.
+     */
     private void compare(int pops, int branch) {
         for (int k = 0; k < pops; k++) {
             pop();
         }
+        push(Vt.I32);
+        pendingBranch = branch;
+    }
+
+    private void materialise() {
+        int branch = pendingBranch;
+        pendingBranch = 0;
         Label yes = new Label();
         Label done = new Label();
         mv.visitJumpInsn(branch, yes);
@@ -764,7 +786,24 @@ final class FunctionCompiler {
         mv.visitLabel(yes);
         mv.visitInsn(ICONST_1);
         mv.visitLabel(done);
-        push(Vt.I32);
+    }
+
+    private static int inverse(int branch) {
+        return switch (branch) {
+            case IFEQ -> IFNE;
+            case IFNE -> IFEQ;
+            case IFLT -> IFGE;
+            case IFGE -> IFLT;
+            case IFGT -> IFLE;
+            case IFLE -> IFGT;
+            case IF_ICMPEQ -> IF_ICMPNE;
+            case IF_ICMPNE -> IF_ICMPEQ;
+            case IF_ICMPLT -> IF_ICMPGE;
+            case IF_ICMPGE -> IF_ICMPLT;
+            case IF_ICMPGT -> IF_ICMPLE;
+            case IF_ICMPLE -> IF_ICMPGT;
+            default -> throw new IllegalArgumentException("not a branch: " + branch);
+        };
     }
 
     private void unsignedCompare(boolean wide, int branch) {
@@ -847,8 +886,9 @@ final class FunctionCompiler {
             case F32_GT -> { mv.visitInsn(FCMPL); compare(2, IFGT); }
             case F32_LE -> { mv.visitInsn(FCMPG); compare(2, IFLE); }
             case F32_GE -> { mv.visitInsn(FCMPL); compare(2, IFGE); }
-            // the interpreter computes top + second: same operand order, so the same NaN payload
-            case F32_ADD -> { swap(Vt.F32); bin(FADD, Vt.F32); }
+            // With two NaN operands, which payload an add keeps depends on how HotSpot compiled it
+            // (it commutes), in the interpreter as here: wasm allows either.
+            case F32_ADD -> bin(FADD, Vt.F32);
             case F32_SUB -> bin(FSUB, Vt.F32);
             case F32_MUL -> bin(FMUL, Vt.F32);
             case F32_DIV -> bin(FDIV, Vt.F32);
@@ -858,6 +898,7 @@ final class FunctionCompiler {
                 ops(name, "(F)F");
                 push(Vt.F32);
             }
+            // OpcodeImpl's min/max return a given operand for NaN: call them in the interpreter's order
             case F32_MIN, F32_MAX -> { swap(Vt.F32); pop(); pop(); ops(name, "(FF)F"); push(Vt.F32); }
             case F32_COPYSIGN -> { pop(); pop(); ops(name, "(FF)F"); push(Vt.F32); }
             // f64
@@ -867,7 +908,7 @@ final class FunctionCompiler {
             case F64_GT -> { mv.visitInsn(DCMPL); compare(2, IFGT); }
             case F64_LE -> { mv.visitInsn(DCMPG); compare(2, IFLE); }
             case F64_GE -> { mv.visitInsn(DCMPL); compare(2, IFGE); }
-            case F64_ADD -> { swap(Vt.F64); bin(DADD, Vt.F64); }
+            case F64_ADD -> bin(DADD, Vt.F64);
             case F64_SUB -> bin(DSUB, Vt.F64);
             case F64_MUL -> bin(DMUL, Vt.F64);
             case F64_DIV -> bin(DDIV, Vt.F64);

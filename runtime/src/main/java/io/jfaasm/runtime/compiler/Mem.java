@@ -137,6 +137,38 @@ public final class Mem {
         }
     }
 
+    /**
+     * The interpreter's store8 and i64.store32 skip the negative-base check of its other accesses
+     * (the address is just {@code (int) (offset + base)}), so their traps name the address.
+     * Where that sum wraps into the memory, the interpreter writes there; the spec, and this tier,
+     * trap.
+     */
+    private static int wrappingAddr(int base, int offset) {
+        int p = base + offset;
+        if (base < 0 && p >= 0) {
+            throw oob();
+        }
+        return p;
+    }
+
+    public static void i8n(int base, int value, int offset, MemorySegment m) {
+        int p = wrappingAddr(base, offset);
+        try {
+            m.set(BYTE, p, (byte) value);
+        } catch (IndexOutOfBoundsException e) {
+            throw oob(m, p, 1);
+        }
+    }
+
+    public static void i32n(int base, int value, int offset, MemorySegment m) {
+        int p = wrappingAddr(base, offset);
+        try {
+            m.set(INT, p, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw oob(m, p, 4);
+        }
+    }
+
     public static void i16(int base, int value, int offset, MemorySegment m) {
         int p = addr(base, offset);
         try {

@@ -136,6 +136,6 @@ class CompilerDifferentialTest {
     @AfterAll
     static void summary() {
         System.out.println("differential: " + MODULES.get() + " modules, " + FUNCTIONS.get()
-                + " functions, " + COMPILED.get() + " compiled by the tier (the rest ran on Chicory's compiler)");
+                + " functions, " + COMPILED.get() + " compiled by the tier (the rest fell back; here to the interpreter)");
     }
 }

@@ -20,6 +20,7 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableLimits;
+import com.dylibso.chicory.wasm.types.ValType;
 import io.jfaasm.runtime.memory.LinearMemory;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
@@ -85,7 +86,7 @@ final class Differential {
                 FunctionType t = module.typeSection().getType(fi.typeIndex());
                 String name = imp.module() + "." + imp.name();
                 imports.add(new HostFunction(imp.module(), imp.name(), t, (inst, args) -> {
-                    events.add("host " + name + " " + hex(args));
+                    events.add("host " + name + " " + hex(canonical(t.params(), args)));
                     return t.returns().isEmpty() ? null : new long[t.returns().size()];
                 }));
             }
@@ -131,7 +132,7 @@ final class Differential {
             byte[] mem = memory[0] == null ? new byte[0] : memory[0].readBytes(0, (int) memory[0].sizeInBytes());
             long[] globals = new long[instance.globalCount()];
             for (int g = 0; g < globals.length; g++) {
-                globals[g] = instance.global(g).getValue();
+                globals[g] = canonical(instance.global(g).getType(), instance.global(g).getValue());
             }
             return new Outcome(events, mem, globals);
         } finally {
@@ -146,7 +147,7 @@ final class Differential {
         ExportFunction f = instance.export(name);
         try {
             long[] r = f.apply(args);
-            events.add("call " + name + " " + hex(args) + " -> " + hex(r));
+            events.add("call " + name + " " + hex(args) + " -> " + hex(canonical(instance.exportType(name).returns(), r)));
         } catch (WasiExitException e) {
             events.add("call " + name + " exit " + e.exitCode());
         } catch (ExecutionCompletedException e) {
@@ -164,6 +165,22 @@ final class Differential {
             }
         }
         return false;
+    }
+
+    /** A value as its type's bits: i32 and f32 are the low 32 (the interpreter may leave junk above). */
+    static long canonical(ValType t, long v) {
+        return t.equals(ValType.I32) || t.equals(ValType.F32) ? v & 0xFFFFFFFFL : v;
+    }
+
+    private static long[] canonical(List<ValType> types, long[] v) {
+        if (v == null) {
+            return null;
+        }
+        long[] r = v.clone();
+        for (int i = 0; i < r.length && i < types.size(); i++) {
+            r[i] = canonical(types.get(i), r[i]);
+        }
+        return r;
     }
 
     private static String hex(long[] v) {
