@@ -40,6 +40,14 @@ final class FunctionCompiler {
     private static final String SEG_DESC = "Ljava/lang/foreign/MemorySegment;";
     private static final String LINMEM = "io/jfaasm/runtime/memory/LinearMemory";
 
+    /**
+     * Whether loop headers check for interruption (the wall-time limit). Only for measuring what the
+     * check costs ({@code -Djfaasm.compiler.loopChecks=false}): without it a runaway loop cannot be
+     * stopped.
+     */
+    private static final boolean LOOP_CHECKS =
+            !"false".equals(System.getProperty("jfaasm.compiler.loopChecks"));
+
     /** Thrown for anything this tier does not compile: the function falls back. */
     static final class Unsupported extends RuntimeException {
         Unsupported(String why) {
@@ -361,7 +369,9 @@ final class FunctionCompiler {
                 Frame f = new Frame(Kind.LOOP, blockResults(ins.operand(0)), stack.size());
                 frames.push(f);
                 mv.visitLabel(f.label);
-                mv.visitMethodInsn(INVOKESTATIC, RT, "checkInterrupted", "()V", false);
+                if (LOOP_CHECKS) {
+                    mv.visitMethodInsn(INVOKESTATIC, RT, "checkInterrupted", "()V", false);
+                }
             }
             case IF -> {
                 pop();

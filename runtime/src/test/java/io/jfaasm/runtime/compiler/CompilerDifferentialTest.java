@@ -59,6 +59,43 @@ class CompilerDifferentialTest {
         return dir(resources().resolve("fuzz"), Differential.Script.EXPORTS);
     }
 
+    /**
+     * The long run: fresh random modules from binaryen, as many as asked. Skipped unless
+     * {@code -Djfaasm.fuzz.count=N}; {@code -Djfaasm.fuzz.seed=S} (default 1000) is the first seed,
+     * {@code -Djfaasm.fuzz.wasmOpt=PATH} binaryen's wasm-opt (default /work/h/tools/binaryen/usr/bin/wasm-opt;
+     * never on PATH: clang would run it). A failing module is kept and its path printed.
+     */
+    @org.junit.jupiter.api.Test
+    void longRun() throws Exception {
+        String count = System.getProperty("jfaasm.fuzz.count");
+        org.junit.jupiter.api.Assumptions.assumeTrue(count != null,
+                "long differential run: set -Djfaasm.fuzz.count=N (and -Djfaasm.fuzz.wasmOpt=PATH)");
+        Path wasmOpt = Path.of(System.getProperty("jfaasm.fuzz.wasmOpt", "/work/h/tools/binaryen/usr/bin/wasm-opt"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wasmOpt),
+                "binaryen's wasm-opt not found at " + wasmOpt + " (set -Djfaasm.fuzz.wasmOpt)");
+        long seed = Long.parseLong(System.getProperty("jfaasm.fuzz.seed", "1000"));
+        Path dir = Files.createTempDirectory("jfaasm-fuzz");
+        for (long s = seed; s < seed + Long.parseLong(count); s++) {
+            byte[] random = new byte[6000];
+            new java.util.Random(s).nextBytes(random);
+            Path in = dir.resolve("r" + s + ".dat");
+            Path out = dir.resolve("f" + s + ".wasm");
+            Files.write(in, random);
+            Process p = new ProcessBuilder(wasmOpt.toString(), in.toString(), "-ttf", "--denan",
+                    "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-bulk-memory",
+                    "-o", out.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).as("wasm-opt for seed %d", s).isZero();
+            try {
+                check(read(out), Differential.Script.EXPORTS, true);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("seed " + s + ": " + out + " differs: " + e.getMessage(), e);
+            }
+            Files.delete(out);
+            Files.delete(in);
+        }
+    }
+
     /** One module, for debugging: {@code -Djfaasm.diff.file=PATH [-Djfaasm.diff.script=EXPORTS]}. */
     @org.junit.jupiter.api.Test
     void one() {
