@@ -21,10 +21,13 @@ public enum Engine {
         return id;
     }
 
-    /** The default: the system property {@code jfaasm.engine} when set, else Chicory's compiler. */
+    /**
+     * The default: the system property {@code jfaasm.engine} when set, else JFaasm's tier (it passes
+     * the differential tests and the runtime, cluster and server test suites).
+     */
     public static Engine defaultEngine() {
         String p = System.getProperty("jfaasm.engine");
-        return p == null || p.isBlank() ? CHICORY_COMPILER : parse(p);
+        return p == null || p.isBlank() ? JFAASM : parse(p);
     }
 
     public static Engine parse(String s) {

@@ -88,7 +88,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "ENGINE",
             description = {"Which code runs the function: jfaasm (JFaasm's compiler tier),",
                 "chicory-compiler or chicory-interpreter (default: $JFAASM_ENGINE, else",
-                "the system property jfaasm.engine, else chicory-compiler)."})
+                "the system property jfaasm.engine, else jfaasm)."})
     String engine;
 
     @Parameters(index = "0", paramLabel = "MODULE.wasm", description = "The function's module.")
