@@ -8,7 +8,9 @@
 #   --runs R    separate processes per kernel and engine (default 3)
 #   --json F    also write the results as JSON to F
 #   --only L    comma-separated kernel names (default: every wasm/*.wasm)
-#   --engines L comma-separated subset of native,node,jfaasm (default: all)
+#   --engines L comma-separated subset of native,node,jfaasm,chicory (default: all)
+#               jfaasm = `jfaasm run --engine jfaasm` (JFaasm's compiler tier),
+#               chicory = `jfaasm run --engine chicory-compiler` (Chicory's compiler)
 #   --no-build  do not (re)build the native binaries first
 # Environment: JFAASM (default $REPO/jfaasm), NODE (default node),
 #              TIMEOUT seconds per process (default 900),
@@ -22,7 +24,7 @@ JFAASM=${JFAASM:-$REPO/jfaasm}
 NODE=${NODE:-node}
 TIMEOUT=${TIMEOUT:-900}
 
-reps=10 runs=3 json="" only="" build=1 want=native,node,jfaasm
+reps=10 runs=3 json="" only="" build=1 want=native,node,jfaasm,chicory
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
@@ -61,19 +63,22 @@ wants() { case ",$want," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 engines=()
 wants native && engines+=(native)
 wants node && engines+=(node)
-if wants jfaasm; then
+engine_flag() { case "$1" in jfaasm) echo jfaasm ;; chicory) echo chicory-compiler ;; esac; }
+for e in jfaasm chicory; do
+  wants "$e" || continue
   # Preflight: one repetition of the first kernel. This also lets the launcher
   # do its one-time build now rather than in the middle of the measurements.
   if [ ! -x "$JFAASM" ]; then
-    echo "note: $JFAASM not found: JFaasm column will be n/a" >&2
-  elif (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM" run "bench/kernels/wasm/${kernels[0]}.wasm" 1) \
-         > "$out/jfaasm-preflight.out" 2> "$out/jfaasm-preflight.err" \
-       && grep -q '^checksum=' "$out/jfaasm-preflight.out"; then
-    engines+=(jfaasm)
+    echo "note: $JFAASM not found: $e column will be n/a" >&2
+  elif (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM" run --engine "$(engine_flag "$e")" \
+           "bench/kernels/wasm/${kernels[0]}.wasm" 1) \
+         > "$out/$e-preflight.out" 2> "$out/$e-preflight.err" \
+       && grep -q '^checksum=' "$out/$e-preflight.out"; then
+    engines+=("$e")
   else
-    echo "note: '$JFAASM run' failed (see $out/jfaasm-preflight.err): JFaasm column will be n/a" >&2
+    echo "note: '$JFAASM run --engine $(engine_flag "$e")' failed (see $out/$e-preflight.err): $e column will be n/a" >&2
   fi
-fi
+done
 [ ${#engines[@]} -gt 0 ] || { echo "no engine to run" >&2; exit 2; }
 
 run_one() { # engine kernel -> stdout of the kernel process
@@ -81,7 +86,8 @@ run_one() { # engine kernel -> stdout of the kernel process
   case "$engine" in
     native) timeout "$TIMEOUT" "build/native/$k" "$reps" ;;
     node)   timeout "$TIMEOUT" "$NODE" --no-warnings run-node.mjs "wasm/$k.wasm" "$reps" ;;
-    jfaasm) (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM" run "bench/kernels/wasm/$k.wasm" "$reps") ;;
+    jfaasm|chicory) (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM" run --timeout "$TIMEOUT" \
+                       --engine "$(engine_flag "$engine")" "bench/kernels/wasm/$k.wasm" "$reps") ;;
   esac
 }
 
@@ -106,7 +112,7 @@ versions="$out/versions.txt"
   echo "native_cflags=$(cat build/native/CFLAGS 2>/dev/null || echo unknown)"
   echo "clang=$(clang --version 2>/dev/null | head -1 || echo n/a)"
   echo "node=$("$NODE" --version)"
-  if [[ " ${engines[*]} " == *" jfaasm "* ]]; then echo "jfaasm=$JFAASM"; else echo "jfaasm=n/a"; fi
+  if [[ " ${engines[*]} " == *" jfaasm "* || " ${engines[*]} " == *" chicory "* ]]; then echo "jfaasm=$JFAASM"; else echo "jfaasm=n/a"; fi
   # other processes on the machine distort the numbers: keep the load with them
   echo "loadavg_start=$load_start"
   echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"

@@ -16,7 +16,9 @@ import statistics
 import sys
 from pathlib import Path
 
-ENGINES_ALL = ["native", "node", "jfaasm"]
+# jfaasm: JFaasm's own compiler tier (--engine jfaasm); chicory: JFaasm on Chicory's compiler
+ENGINES_ALL = ["native", "node", "jfaasm", "chicory"]
+WASM_ENGINES = ["node", "jfaasm", "chicory"]
 LINE = re.compile(r"^kernel=(\S+) rep=(\d+) ns=(\d+)$")
 CHECK = re.compile(r"^checksum=([0-9a-f]+)$")
 
@@ -126,15 +128,14 @@ def main():
             problems.append(f"MISMATCH {k}: checksums differ: "
                             + ", ".join(f"{e}={'/'.join(cs) or '-'}" for e, cs in sums.items()))
         n = entry["engines"]["native"]
-        entry["ratios"] = {
-            "node_steady": ratio(entry["engines"]["node"]["steady_ns"], n["steady_ns"]),
-            "jfaasm_steady": ratio(entry["engines"]["jfaasm"]["steady_ns"], n["steady_ns"]),
-            "jfaasm_first": ratio(entry["engines"]["jfaasm"]["first_ns"], n["first_ns"]),
-            "node_first": ratio(entry["engines"]["node"]["first_ns"], n["first_ns"]),
-        }
+        entry["ratios"] = {}
+        for e in WASM_ENGINES:
+            entry["ratios"][f"{e}_steady"] = ratio(entry["engines"][e]["steady_ns"], n["steady_ns"])
+            entry["ratios"][f"{e}_first"] = ratio(entry["engines"][e]["first_ns"], n["first_ns"])
         results.append(entry)
 
-    cols = ["node_steady", "jfaasm_steady", "jfaasm_first", "node_first"]
+    shown = [e for e in WASM_ENGINES if e in engines_run]
+    cols = [f"{e}_{k}" for e in WASM_ENGINES for k in ("steady", "first")]
     gm = {c: geomean([r["ratios"][c] for r in results]) for c in cols}
 
     versions = {}
@@ -150,20 +151,23 @@ def main():
         print(f"native: {versions.get('native_cflags', '?')}; node {versions.get('node', '?')}; "
               f"load average {versions.get('loadavg_start', '?')} -> {versions.get('loadavg_end', '?')}")
     print()
-    print("| kernel | native ms | node ms | jfaasm ms | node/native | jfaasm/native "
-          "| jfaasm first/native | node first/native | checksum |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|---|")
+    head = "| kernel | native ms | " + " | ".join(f"{e} ms" for e in shown) + " | " \
+        + " | ".join(f"{e}/native" for e in shown) + " | " \
+        + " | ".join(f"{e} first/native" for e in shown) + " | checksum |"
+    print(head)
+    print("|---|--:|" + "--:|" * (3 * len(shown)) + "---|")
     for r in results:
         e = r["engines"]
         ck = r["checksum"] if r["checksums_agree"] else "**MISMATCH**"
         if r["checksums_agree"] and r["checksum"] is None:
             ck = "n/a"
-        print(f"| {r['kernel']} | {fmt_ms(e['native']['steady_ns'])} | {fmt_ms(e['node']['steady_ns'])} "
-              f"| {fmt_ms(e['jfaasm']['steady_ns'])} | {fmt_x(r['ratios']['node_steady'])} "
-              f"| {fmt_x(r['ratios']['jfaasm_steady'])} | {fmt_x(r['ratios']['jfaasm_first'])} "
-              f"| {fmt_x(r['ratios']['node_first'])} | {ck} |")
-    print(f"| **geomean** | | | | **{fmt_x(gm['node_steady'])}** | **{fmt_x(gm['jfaasm_steady'])}** "
-          f"| **{fmt_x(gm['jfaasm_first'])}** | **{fmt_x(gm['node_first'])}** | |")
+        print(f"| {r['kernel']} | {fmt_ms(e['native']['steady_ns'])} | "
+              + " | ".join(fmt_ms(e[x]['steady_ns']) for x in shown) + " | "
+              + " | ".join(fmt_x(r['ratios'][f'{x}_steady']) for x in shown) + " | "
+              + " | ".join(fmt_x(r['ratios'][f'{x}_first']) for x in shown) + f" | {ck} |")
+    print("| **geomean** | | " + " | ".join("" for _ in shown) + " | "
+          + " | ".join(f"**{fmt_x(gm[f'{x}_steady'])}**" for x in shown) + " | "
+          + " | ".join(f"**{fmt_x(gm[f'{x}_first'])}**" for x in shown) + " | |")
     notes = spread_notes(results)
     if problems or notes:
         print()

@@ -8,6 +8,7 @@ import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.wasm.CodeCache;
 import io.jfaasm.runtime.wasm.CompiledModule;
+import io.jfaasm.runtime.wasm.Engine;
 import io.jfaasm.runtime.wasm.WasmEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +75,8 @@ public class CompileBenchmark {
     public void setup() throws IOException {
         bytes = Wasm.bytes(module);
         cacheRoot = Files.createTempDirectory("jfaasm-bench-cache");
-        CompiledModule first = new WasmEngine(new CodeCache(cacheRoot), Wasm.MAX_MODULE_BYTES).load(bytes);
+        CompiledModule first = new WasmEngine(new CodeCache(cacheRoot), Wasm.MAX_MODULE_BYTES,
+                Engine.CHICORY_COMPILER).load(bytes); // the cache holds Chicory's code
         if (first.fromCache()) {
             throw new IllegalStateException("a new cache directory already had " + module);
         }
@@ -98,7 +100,8 @@ public class CompileBenchmark {
     }
 
     private CompiledModule loadFromCache() {
-        CompiledModule m = new WasmEngine(new CodeCache(cacheRoot), Wasm.MAX_MODULE_BYTES).load(bytes);
+        CompiledModule m = new WasmEngine(new CodeCache(cacheRoot), Wasm.MAX_MODULE_BYTES,
+                Engine.CHICORY_COMPILER).load(bytes); // the cache holds Chicory's code
         if (!m.fromCache()) {
             throw new IllegalStateException("expected a code cache hit for " + module);
         }
@@ -113,7 +116,7 @@ public class CompileBenchmark {
 
     @Benchmark
     public CompiledModule compile() {
-        return new WasmEngine(null, Wasm.MAX_MODULE_BYTES).load(bytes);
+        return new WasmEngine(null, Wasm.MAX_MODULE_BYTES, Engine.CHICORY_COMPILER).load(bytes);
     }
 
     @Benchmark

@@ -18,6 +18,7 @@ import io.jfaasm.runtime.state.InMemoryGlobalTier;
 import io.jfaasm.runtime.state.LocalTier;
 import io.jfaasm.runtime.state.StateApi;
 import io.jfaasm.runtime.wasm.CodeCache;
+import io.jfaasm.runtime.wasm.Engine;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.WasmEngine;
 import java.nio.file.Path;
@@ -71,64 +72,73 @@ public final class FaasletHost implements AutoCloseable {
      * @param isolatedState a baseline for experiments: no shared regions; each call gets a private
      *        local tier of its own (its pointers map private copies, pulled from and pushed to the
      *        global tier explicitly, as a container would), dropped when the call ends
+     * @param engine which code runs wasm functions
      */
     public record Config(Path codeCacheDir, int maxModuleBytes, long threadStackBytes,
             boolean snapshots, int maxIdlePerFunction, Duration idleTimeout, FunctionLimits initLimits,
             GlobalTier snapshotTier, GlobalTier stateTier, boolean cpuGroups, TenantWeights tenantWeights,
-            boolean isolatedState) {
+            boolean isolatedState, Engine engine) {
         public Config {
             tenantWeights = tenantWeights == null ? TenantWeights.EQUAL : tenantWeights;
+            engine = engine == null ? Engine.defaultEngine() : engine;
         }
 
         public static Config defaults() {
             return new Config(null, 64 * 1024 * 1024, 16L * 1024 * 1024, true,
                     Runtime.getRuntime().availableProcessors() * 2, Duration.ofSeconds(60),
                     FunctionLimits.DEFAULTS, null, null,
-                    !"none".equals(System.getProperty(CpuControl.OFF_PROPERTY)), TenantWeights.EQUAL, false);
+                    !"none".equals(System.getProperty(CpuControl.OFF_PROPERTY)), TenantWeights.EQUAL, false,
+                    Engine.defaultEngine());
         }
 
         public Config withCodeCacheDir(Path dir) {
             return new Config(dir, maxModuleBytes, threadStackBytes, snapshots, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState);
+                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState, engine);
         }
 
         public Config withSnapshots(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, on, maxIdlePerFunction,
-                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState);
+                    idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState, engine);
         }
 
         public Config withIdle(int maxIdle, Duration timeout) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots, maxIdle,
-                    timeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState);
+                    timeout, initLimits, snapshotTier, stateTier, cpuGroups, tenantWeights, isolatedState, engine);
         }
 
         public Config withSnapshotTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier, cpuGroups, tenantWeights, isolatedState);
+                    maxIdlePerFunction, idleTimeout, initLimits, tier, stateTier, cpuGroups, tenantWeights, isolatedState, engine);
         }
 
         /** The global tier of state; without one the host keeps state in process (one host). */
         public Config withStateTier(GlobalTier tier) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier, cpuGroups, tenantWeights, isolatedState);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, tier, cpuGroups, tenantWeights, isolatedState, engine);
         }
 
         /** false: no cgroups even where writable (CPU mode NONE), as on a host that has none. */
         public Config withCpuGroups(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, on, tenantWeights, isolatedState);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, on, tenantWeights, isolatedState, engine);
         }
 
         public Config withTenantWeights(TenantWeights w) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
-                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, w, isolatedState);
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups, w, isolatedState, engine);
         }
 
         /** Shared regions off: every call keeps private copies of state (see {@code isolatedState}). */
         public Config withIsolatedState(boolean on) {
             return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
                     maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups,
-                    tenantWeights, on);
+                    tenantWeights, on, engine);
+        }
+
+        public Config withEngine(Engine e) {
+            return new Config(codeCacheDir, maxModuleBytes, threadStackBytes, snapshots,
+                    maxIdlePerFunction, idleTimeout, initLimits, snapshotTier, stateTier, cpuGroups,
+                    tenantWeights, isolatedState, e);
         }
     }
 
@@ -170,7 +180,7 @@ public final class FaasletHost implements AutoCloseable {
         this.libraries = new LibraryRegistry(config.maxModuleBytes());
         this.engine = new WasmEngine(
                 config.codeCacheDir() == null ? null : new CodeCache(config.codeCacheDir()),
-                config.maxModuleBytes());
+                config.maxModuleBytes(), config.engine());
         this.callThreads = Executors.newCachedThreadPool(threads("faaslet", config.threadStackBytes()));
         ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, threads("faaslet-watchdog", 0));
         alarms.setRemoveOnCancelPolicy(true); // else each finished call's alarm lives until its deadline

@@ -64,7 +64,8 @@ public final class JfaasmServer implements AutoCloseable {
         FaasletHost.Config d = FaasletHost.Config.defaults();
         this.host = FaasletHost.create(new FaasletHost.Config(dataDir.codeCache(), (int) config.maxUploadBytes(),
                 d.threadStackBytes(), d.snapshots(), d.maxIdlePerFunction(), d.idleTimeout(), d.initLimits(),
-                storage.snapshots(), storage.state(), config.cpuGroups(), config.tenantWeights(), false));
+                storage.snapshots(), storage.state(), config.cpuGroups(), config.tenantWeights(), false,
+                d.engine()));
         this.metrics = new ServerMetrics();
         SchedulerListener listener = cluster == null ? metrics : new SchedulerListener() {
             @Override

@@ -281,9 +281,26 @@ public final class LinearMemory implements Memory, AutoCloseable {
     // ---- bulk access -------------------------------------------------------------------------
 
     private WasmRuntimeException outOfBounds(long addr, long size) {
+        return outOfBounds(addr, size, sizeInBytes());
+    }
+
+    /**
+     * The trap for an access outside the memory. Public so that compiled code which reads the
+     * memory through {@link #segment()} traps with exactly the same message as this class.
+     */
+    public static WasmRuntimeException outOfBounds(long addr, long size, long memoryBytes) {
         return new WasmRuntimeException("out of bounds memory access: address "
                 + Long.toUnsignedString(addr & 0xFFFFFFFFL) + " size " + size
-                + " but memory size is " + sizeInBytes() + " bytes");
+                + " but memory size is " + memoryBytes + " bytes");
+    }
+
+    /**
+     * The guest-visible bytes as a segment, for code that accesses memory directly (JFaasm's
+     * compiler tier). It is replaced on every growth and reset: callers must fetch it again after
+     * anything that may grow the memory.
+     */
+    public MemorySegment segment() {
+        return view;
     }
 
     private void check(int addr, int size) {

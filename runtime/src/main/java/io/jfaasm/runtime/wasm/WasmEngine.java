@@ -15,6 +15,7 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.jfaasm.runtime.compiler.JfaasmCode;
 import io.jfaasm.runtime.host.FaasmAbi;
 import io.jfaasm.runtime.host.WasiImports;
 import java.util.ArrayList;
@@ -37,14 +38,26 @@ public final class WasmEngine {
 
     private final CodeCache cache;
     private final int maxModuleBytes;
+    private final Engine engine;
+
+    /** With the {@link Engine#defaultEngine() default engine}. */
+    public WasmEngine(CodeCache cache, int maxModuleBytes) {
+        this(cache, maxModuleBytes, Engine.defaultEngine());
+    }
 
     /**
      * @param cache where compiled code persists across restarts, or null for none
      * @param maxModuleBytes largest module accepted
+     * @param engine which code runs the functions
      */
-    public WasmEngine(CodeCache cache, int maxModuleBytes) {
+    public WasmEngine(CodeCache cache, int maxModuleBytes, Engine engine) {
         this.cache = cache;
         this.maxModuleBytes = maxModuleBytes;
+        this.engine = engine;
+    }
+
+    public Engine engine() {
+        return engine;
     }
 
     public CodeCache cache() {
@@ -267,6 +280,22 @@ public final class WasmEngine {
     private record Compiled(Function<Instance, Machine> factory, boolean fromCache) {}
 
     private Compiled compile(WasmModule module) {
+        switch (engine) {
+            case CHICORY_INTERPRETER -> {
+                return new Compiled(com.dylibso.chicory.runtime.InterpreterMachine::new, false);
+            }
+            case JFAASM -> {
+                // Chicory's compiler (through the code cache) only for functions our tier leaves.
+                JfaasmCode code = JfaasmCode.compile(module, () -> compileChicory(module).factory());
+                return new Compiled(code.machineFactory(), false);
+            }
+            default -> {
+                return compileChicory(module);
+            }
+        }
+    }
+
+    private Compiled compileChicory(WasmModule module) {
         MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(module)
                 .withInterpreterFallback(InterpreterFallback.WARN);
         if (cache == null) {

@@ -27,7 +27,9 @@ class CodeCacheTest {
     private static final byte[] HELLO = TestModules.example("hello");
 
     private static FaasletHost host(Path cacheDir) {
-        return FaasletHost.create(FaasletHost.Config.defaults().withCodeCacheDir(cacheDir));
+        // the cache holds Chicory's compiled code: pinned, whatever the default engine
+        return FaasletHost.create(FaasletHost.Config.defaults().withCodeCacheDir(cacheDir)
+                .withEngine(Engine.CHICORY_COMPILER));
     }
 
     private static void assertRunsHello(FaasletHost host, CompiledModule module) {
@@ -154,7 +156,7 @@ class CodeCacheTest {
         try (FaasletHost host = host(dir)) {
             for (int i = 0; i < 4; i++) {
                 loads.add(CompletableFuture.supplyAsync(() -> new WasmEngine(new CodeCache(dir),
-                        1 << 26).load(HELLO)));
+                        1 << 26, Engine.CHICORY_COMPILER).load(HELLO)));
             }
             for (var f : loads) {
                 assertRunsHello(host, f.get());

@@ -7,6 +7,7 @@ import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.host.WasiImports.Mount;
 import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.wasm.CompiledModule;
+import io.jfaasm.runtime.wasm.Engine;
 import io.jfaasm.runtime.wasm.InvalidModuleException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,6 +85,12 @@ public final class RunCommand implements Callable<Integer> {
                 "else ~/.cache/jfaasm/code). 'none' disables the cache."})
     String cacheDir;
 
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = {"Which code runs the function: jfaasm (JFaasm's compiler tier),",
+                "chicory-compiler or chicory-interpreter (default: $JFAASM_ENGINE, else",
+                "the system property jfaasm.engine, else jfaasm)."})
+    String engine;
+
     @Parameters(index = "0", paramLabel = "MODULE.wasm", description = "The function's module.")
     Path module;
 
@@ -113,7 +120,16 @@ public final class RunCommand implements Callable<Integer> {
             return EXIT_REFUSED;
         }
 
-        FaasletHost.Config config = FaasletHost.Config.defaults().withCodeCacheDir(codeCacheDir());
+        Engine chosen;
+        try {
+            String name = engine != null ? engine : System.getenv("JFAASM_ENGINE");
+            chosen = name == null || name.isBlank() ? Engine.defaultEngine() : Engine.parse(name);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_REFUSED;
+        }
+        FaasletHost.Config config = FaasletHost.Config.defaults().withCodeCacheDir(codeCacheDir())
+                .withEngine(chosen);
         try (FaasletHost host = FaasletHost.create(config)) {
             CompiledModule compiled;
             try {

@@ -1,0 +1,164 @@
+package io.jfaasm.runtime.compiler;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The subset this tier compiles: which functions it takes, and for the others why not (the reason
+ * is logged and counted; those functions run on Chicory's compiler).
+ */
+final class Coverage {
+    private Coverage() {}
+
+    /** Instructions with no operand beyond what {@link FunctionCompiler} reads itself. */
+    static final Set<OpCode> SUPPORTED = EnumSet.noneOf(OpCode.class);
+
+    static {
+        for (OpCode op : OpCode.values()) {
+            int code = op.opcode();
+            // MVP numeric, parametric, variable, memory and control instructions (0x00-0xC4
+            // includes the sign-extension operators 0xC0-0xC4)...
+            if (code >= 0x00 && code <= 0xC4) {
+                SUPPORTED.add(op);
+            }
+        }
+        // ...except exception handling, tail calls and typed function references.
+        SUPPORTED.removeAll(EnumSet.of(OpCode.THROW, OpCode.THROW_REF, OpCode.TRY_TABLE,
+                OpCode.RETURN_CALL, OpCode.RETURN_CALL_INDIRECT, OpCode.CALL_REF,
+                OpCode.RETURN_CALL_REF, OpCode.TABLE_GET, OpCode.TABLE_SET));
+        for (OpCode op : OpCode.values()) {
+            if (op.name().startsWith("I32_TRUNC_SAT") || op.name().startsWith("I64_TRUNC_SAT")) {
+                SUPPORTED.add(op);
+            }
+        }
+        SUPPORTED.add(OpCode.MEMORY_COPY);
+        SUPPORTED.add(OpCode.MEMORY_FILL);
+    }
+
+    /** Null when the function can be compiled, else why not. */
+    static String unsupported(WasmModule module, int localIndex, FunctionType type, FunctionBody body) {
+        if (type.returns().size() > 1) {
+            return "multi-value result";
+        }
+        for (ValType t : type.params()) {
+            if (Vt.of(t) == null) {
+                return "parameter of type " + t;
+            }
+        }
+        for (ValType t : type.returns()) {
+            if (Vt.of(t) == null) {
+                return "result of type " + t;
+            }
+        }
+        for (ValType t : body.localTypes()) {
+            if (Vt.of(t) == null) {
+                return "local of type " + t;
+            }
+        }
+        for (AnnotatedInstruction ins : body.instructions()) {
+            OpCode op = ins.opcode();
+            if (!SUPPORTED.contains(op)) {
+                return "instruction " + op;
+            }
+            switch (op) {
+                case BLOCK, LOOP, IF -> {
+                    long bt = ins.operand(0);
+                    if (bt != 0x40) {
+                        if (ValType.isValid(bt)) {
+                            if (Vt.ofBlockTypeId(bt) == null) {
+                                return "block of non-numeric type";
+                            }
+                        } else {
+                            FunctionType ft = module.typeSection().getType((int) bt);
+                            if (!ft.params().isEmpty() || ft.returns().size() > 1) {
+                                return "multi-value block";
+                            }
+                            if (ft.returns().size() == 1 && Vt.of(ft.returns().get(0)) == null) {
+                                return "block of non-numeric type";
+                            }
+                        }
+                    }
+                }
+                case SELECT_T -> {
+                    if (ins.operandCount() != 1 || Vt.ofBlockTypeId(ins.operand(0)) == null) {
+                        return "typed select of non-numeric type";
+                    }
+                }
+                case REF_NULL, REF_IS_NULL, REF_FUNC, REF_EQ, REF_AS_NON_NULL, BR_ON_NULL,
+                        BR_ON_NON_NULL -> {
+                    return "reference instruction " + op;
+                }
+                case CALL -> {
+                    FunctionType callee = functionType(module, (int) ins.operand(0));
+                    if (callee.returns().size() > 1) {
+                        return "call of a multi-value function";
+                    }
+                    if (!numeric(callee)) {
+                        return "call with reference values";
+                    }
+                }
+                case CALL_INDIRECT -> {
+                    FunctionType callee = module.typeSection().getType((int) ins.operand(0));
+                    if (callee.returns().size() > 1 || !numeric(callee)) {
+                        return "call_indirect of a multi-value or reference-typed function";
+                    }
+                }
+                case MEMORY_COPY -> {
+                    if (ins.operand(0) != 0 || ins.operand(1) != 0) {
+                        return "multi-memory";
+                    }
+                }
+                case MEMORY_FILL, MEMORY_SIZE, MEMORY_GROW -> {
+                    if (ins.operand(0) != 0) {
+                        return "multi-memory";
+                    }
+                }
+                default -> {
+                    if (op.name().contains("LOAD") || op.name().contains("STORE")) {
+                        if (ins.operandCount() > 2 && ins.operand(2) != 0) {
+                            return "multi-memory";
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean numeric(FunctionType t) {
+        for (ValType v : t.params()) {
+            if (Vt.of(v) == null) {
+                return false;
+            }
+        }
+        for (ValType v : t.returns()) {
+            if (Vt.of(v) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The type of function {@code funcIdx}, imported or defined. */
+    static FunctionType functionType(WasmModule module, int funcIdx) {
+        int imported = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
+        if (funcIdx < imported) {
+            int n = 0;
+            for (int k = 0; k < module.importSection().importCount(); k++) {
+                if (module.importSection().getImport(k)
+                        instanceof com.dylibso.chicory.wasm.types.FunctionImport fi) {
+                    if (n++ == funcIdx) {
+                        return module.typeSection().getType(fi.typeIndex());
+                    }
+                }
+            }
+        }
+        return module.functionSection().getFunctionType(funcIdx - imported, module.typeSection());
+    }
+}

@@ -1,0 +1,82 @@
+package io.jfaasm.runtime.compiler;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.ValType;
+
+/**
+ * Run-time helpers of generated code that are not memory accesses: calls leaving the tier, traps,
+ * memory growth. Each mirrors what Chicory's interpreter (the reference) does, with its messages.
+ */
+public final class Rt {
+    private Rt() {}
+
+    /** Called on loop back-edges and on entry of functions that call: the wall-time limit's hook. */
+    public static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ChicoryInterruptedException("Thread interrupted");
+        }
+    }
+
+    public static TrapException unreachable() {
+        return new TrapException("Trapped on unreachable instruction");
+    }
+
+    /** A host import: through the instance's import values, as the interpreter calls them. */
+    public static long[] callHost(long[] args, int funcId, Ctx c) {
+        checkInterrupted();
+        Instance instance = c.instance;
+        return instance.imports().function(funcId).handle().apply(instance, args);
+    }
+
+    /** A function this tier left to Chicory's compiler. */
+    public static long[] callFallback(long[] args, int funcId, Ctx c) {
+        return c.fallback.call(funcId, args);
+    }
+
+    /** Any function, through the instance's machine (ours): call_indirect's generic path. */
+    public static long[] callAny(long[] args, int funcId, Ctx c) {
+        return c.instance.getMachine().call(funcId, args);
+    }
+
+    /**
+     * The function a call_indirect reaches, after the interpreter's checks in its order: a null
+     * or out-of-range element, then the type.
+     */
+    public static int resolveIndirect(int element, int typeIdx, int tableIdx, Ctx c) {
+        checkInterrupted();
+        Instance instance = c.instance;
+        TableInstance table = instance.table(tableIdx);
+        int funcId = table.requiredRef(element);
+        Instance owner = table.instance(element);
+        if (owner != null && owner != instance) {
+            // Tables are never imported in modules this tier takes (ModuleCompiler checks).
+            throw new IllegalStateException("call_indirect into another instance");
+        }
+        int actual = instance.functionType(funcId);
+        if (actual != typeIdx
+                && !ValType.heapTypeSubtype(actual, typeIdx, instance.module().typeSection())) {
+            throw new ChicoryException("indirect call type mismatch");
+        }
+        return funcId;
+    }
+
+    public static int memoryGrow(int delta, Ctx c) {
+        return c.memory.grow(delta);
+    }
+
+    public static int memorySize(Ctx c) {
+        return c.memory.pages();
+    }
+
+    public static void memoryCopy(int destination, int source, int size, Ctx c) {
+        c.memory.copy(destination, source, size);
+    }
+
+    public static void memoryFill(int offset, int value, int size, Ctx c) {
+        c.memory.fill((byte) value, offset, size + offset);
+    }
+}

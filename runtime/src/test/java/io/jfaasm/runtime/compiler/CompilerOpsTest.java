@@ -1,0 +1,263 @@
+package io.jfaasm.runtime.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.jfaasm.runtime.memory.LinearMemory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Opcode families, one exported function each (ops.wat: integer and float arithmetic and
+ * comparisons, also feeding branches; conversions; every load and store; memory.grow and bulk
+ * memory; branches carrying values over other stack values; calls, call_indirect, globals), called
+ * with edge values (overflow, division by zero, NaN payloads, infinities, unaligned and
+ * out-of-bounds addresses) on the tier and on Chicory's interpreter: the same results, bit for bit,
+ * or the same trap. Plus what the results must be, checked directly.
+ */
+class CompilerOpsTest {
+    private static final long[] I32 = {0, 1, -1, 2, 7, 31, 32, 33, Integer.MIN_VALUE, Integer.MAX_VALUE,
+            65533, 65535, 65536, 131068};
+    private static final long[] I64 = {0, 1, -1, 63, 64, Long.MIN_VALUE, Long.MAX_VALUE,
+            0x1_0000_0000L, 0x8000_0000L};
+    private static final long[] F32 = bits32(0f, -0f, 1.5f, -2.5f, 0.5f, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, 2147483648f, 4.5e9f, 1e-45f, -0.5f);
+    private static final long[] F32_NAN = {0x7fc00000L, 0x7fa00001L, 0xffc00123L};
+    private static final long[] F64 = bits64(0d, -0d, 1.5d, -2.5d, 0.5d, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, 2147483648d, 9.3e18, 4.9e-324, -1d);
+    private static final long[] F64_NAN = {0x7ff8000000000000L, 0x7ff4000000000001L, 0xfff8000000000123L};
+    /** Functions whose running time grows with the argument: small values only. */
+    private static final Set<String> SMALL_ARGS = Set.of("loop.sum", "recurse", "memory.fill", "memory.copy",
+            "call_indirect"); // recursion: how deep each engine gets before overflowing differs
+
+    /** Binary float arithmetic: with two NaN operands, any NaN result is right. */
+    private static final Set<String> TWO_NAN_ARITHMETIC = Set.of("f32.add", "f32.sub", "f32.mul", "f32.div",
+            "f64.add", "f64.sub", "f64.mul", "f64.div");
+
+    private static boolean isNan(String name, String hexBits) {
+        if (hexBits.startsWith("trap")) {
+            return false;
+        }
+        long bits = Long.parseUnsignedLong(hexBits, 16);
+        return name.startsWith("f32") ? Float.isNaN(Float.intBitsToFloat((int) bits))
+                : Double.isNaN(Double.longBitsToDouble(bits));
+    }
+
+    /** Stores whose address the interpreter wraps (see the test). */
+    private static final Set<String> WRAPPING_STORES = Set.of("i32.store8", "i64.store8", "i64.store32");
+
+    private WasmModule module;
+    private Run reference;
+    private Run tier;
+    private JfaasmCode code;
+
+    /** One instance and what its host function saw. */
+    private static final class Run implements AutoCloseable {
+        final Instance instance;
+        final List<String> log = new ArrayList<>();
+        LinearMemory memory;
+
+        Run(WasmModule module, Function<Instance, Machine> machines) {
+            FunctionType logType = FunctionType.of(List.of(ValType.I32, ValType.F64), List.of());
+            instance = Instance.builder(module).withMachineFactory(machines)
+                    .withMemoryFactory(l -> memory = new LinearMemory(l.initialPages(), l.maximumPages()))
+                    .withTableFactory((table, init) -> new TableInstance(new Table(table.elementType(),
+                            new TableLimits(table.limits().min(), table.limits().max()), table.initialize()), init))
+                    .withImportValues(ImportValues.builder().addFunction(new HostFunction("env", "log", logType,
+                            (inst, args) -> {
+                                log.add((int) args[0] + " " + Long.toHexString(args[1]));
+                                return null;
+                            })).build())
+                    .build();
+        }
+
+        String call(String name, long[] args) {
+            try {
+                long[] r = instance.export(name).apply(args);
+                List<ValType> types = instance.exportType(name).returns();
+                // i32 and f32 are the low 32 bits: the interpreter may leave others above them
+                return r == null ? "()" : Long.toHexString(Differential.canonical(types.get(0), r[0]));
+            } catch (RuntimeException e) {
+                return "trap " + e.getClass().getName() + ": " + e.getMessage();
+            }
+        }
+
+        @Override
+        public void close() {
+            memory.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        module = Differential.parse(CompilerDifferentialTest.read(
+                CompilerDifferentialTest.resources().resolve("ops/ops.wasm")));
+        code = JfaasmCode.compile(module, Differential::reference);
+        reference = new Run(module, Differential.reference());
+        tier = new Run(module, code.machineFactory());
+    }
+
+    @AfterEach
+    void tearDown() {
+        reference.close();
+        tier.close();
+    }
+
+    @Test
+    void everyFunctionOfTheFamiliesIsCompiledByTheTier() {
+        assertThat(code.fallbackReasons()).isEmpty();
+        assertThat(code.compiledFunctions()).isEqualTo(code.definedFunctions()).isGreaterThan(200);
+    }
+
+    @Test
+    void sameResultsAndTrapsAsTheInterpreterOnEdgeValues() {
+        int calls = 0;
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            if (e.exportType() != ExternalType.FUNCTION) {
+                continue;
+            }
+            List<ValType> params = reference.instance.type(reference.instance.functionType((int) e.index())).params();
+            for (long[] args : combinations(params, SMALL_ARGS.contains(e.name()))) {
+                String expected = reference.call(e.name(), args);
+                String actual = tier.call(e.name(), args);
+                if (WRAPPING_STORES.contains(e.name()) && (int) args[0] < 0 && (int) args[0] + 5 >= 0) {
+                    // Chicory's interpreter computes these stores' address in 32 bits without the
+                    // check its other accesses make, so it writes at (address + offset) mod 2^32;
+                    // the spec (and the tier) trap. Known divergence of the reference.
+                    assertThat(actual).isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException:"
+                            + " out of bounds memory access");
+                    reference.memory.write(0, tier.memory.readBytes(0, 16), 0, 16); // undo its write
+                    continue;
+                }
+                if (TWO_NAN_ARITHMETIC.contains(e.name()) && isNan(e.name(), expected) && isNan(e.name(), actual)) {
+                    continue; // which NaN: wasm leaves it open, and HotSpot commutes x86's choice
+                }
+                assertThat(actual).as("%s%s", e.name(), java.util.Arrays.toString(args)).isEqualTo(expected);
+                calls++;
+            }
+            assertThat(tier.memory.readBytes(0, (int) tier.memory.sizeInBytes())).as("memory after %s", e.name())
+                    .isEqualTo(reference.memory.readBytes(0, (int) reference.memory.sizeInBytes()));
+            for (int g = 0; g < reference.instance.globalCount(); g++) {
+                ValType t = reference.instance.global(g).getType();
+                assertThat(Differential.canonical(t, tier.instance.global(g).getValue()))
+                        .isEqualTo(Differential.canonical(t, reference.instance.global(g).getValue()));
+            }
+        }
+        assertThat(tier.log).isEqualTo(reference.log).isNotEmpty();
+        assertThat(calls).isGreaterThan(5000);
+    }
+
+    @Test
+    void knownAnswers() {
+        assertThat(tier.call("i32.div_s", new long[] {Integer.MIN_VALUE, -1}))
+                .isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException: integer overflow");
+        assertThat(tier.call("i64.rem_u", new long[] {5, 0}))
+                .isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException: integer divide by zero");
+        assertThat(tier.call("i32.rem_s", new long[] {Integer.MIN_VALUE, -1})).isEqualTo("0");
+        assertThat(tier.call("i32.add", new long[] {Integer.MAX_VALUE, 1})).isEqualTo("80000000");
+        assertThat(tier.call("i32.trunc_f32_s", new long[] {0x7fc00000L})).startsWith("trap ");
+        assertThat(tier.call("i32.trunc_sat_f32_u", new long[] {bits32(-5f)[0]})).isEqualTo("0");
+        // NaN payloads survive loads, stores, reinterpretation and constants
+        assertThat(tier.call("f32.roundtrip", new long[] {0x7fa00001L})).isEqualTo("7fa00001");
+        assertThat(tier.call("f32.const.nan", new long[0])).isEqualTo("7fa00001");
+        assertThat(tier.call("f64.const.nan", new long[0])).isEqualTo("fff8000000000001");
+        assertThat(tier.call("f32.neg.bits", new long[] {0x7fa00001L})).isEqualTo("ffa00001");
+        // unaligned little-endian load of the data segment's bytes 4..11 (offset 3, address 1)
+        assertThat(tier.call("i64.load", new long[] {1})).isEqualTo("c0b0a0908070605");
+        assertThat(tier.call("i64.load", new long[] {65530}))
+                .isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException: out of bounds memory access:"
+                        + " address 65533 size 8 but memory size is 65536 bytes");
+        assertThat(tier.call("i32.load", new long[] {-1}))
+                .isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException: out of bounds memory access");
+        assertThat(tier.call("memory.grow", new long[] {5})).isEqualTo("ffffffff");
+        assertThat(tier.memory.growRefused()).isTrue();
+        assertThat(tier.call("memory.grow", new long[] {2})).isEqualTo("1");
+        assertThat(tier.call("memory.size", new long[0])).isEqualTo("3");
+        // the segment is fetched again after growth: the new pages are usable at once
+        assertThat(tier.call("i32.store", new long[] {3 * 65536 - 9, 0x55})).doesNotStartWith("trap");
+        assertThat(tier.call("call_indirect", new long[] {0, 41})).isEqualTo("2a");
+        assertThat(tier.call("call_indirect", new long[] {1, 6})).isEqualTo("6");
+        assertThat(tier.call("call_indirect", new long[] {2, 1}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: indirect call type mismatch");
+        assertThat(tier.call("call_indirect", new long[] {3, 1}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: uninitialized element 3");
+        assertThat(tier.call("unreachable", new long[0]))
+                .isEqualTo("trap com.dylibso.chicory.runtime.TrapException: Trapped on unreachable instruction");
+        assertThat(tier.call("br_table", new long[] {0})).isEqualTo("20");
+        assertThat(tier.call("br_table", new long[] {1})).isEqualTo("16");
+        assertThat(tier.call("br_table", new long[] {9})).isEqualTo("2");
+        assertThat(tier.call("br_if.junk", new long[] {1})).isEqualTo(Long.toHexString(Double.doubleToRawLongBits(3.5)));
+        assertThat(tier.call("return.deep", new long[] {1})).isEqualTo("2a");
+        assertThat(tier.call("loop.sum", new long[] {1000})).isEqualTo(Long.toHexString(500500));
+        assertThat(tier.call("recurse", new long[] {100_000_000}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: call stack exhausted");
+    }
+
+    private static List<long[]> combinations(List<ValType> params, boolean small) {
+        List<long[]> out = new ArrayList<>();
+        out.add(new long[params.size()]);
+        for (int p = 0; p < params.size(); p++) {
+            long[] values = small ? new long[] {0, 1, 5, 1000} : values(params.get(p));
+            List<long[]> next = new ArrayList<>();
+            for (long[] prefix : out) {
+                for (long v : values) {
+                    long[] a = prefix.clone();
+                    a[p] = v;
+                    next.add(a);
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+
+    private static long[] values(ValType t) {
+        if (t.equals(ValType.I32)) {
+            return I32;
+        } else if (t.equals(ValType.I64)) {
+            return I64;
+        } else if (t.equals(ValType.F32)) {
+            return concat(F32, F32_NAN);
+        }
+        return concat(F64, F64_NAN);
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static long[] bits32(float... fs) {
+        long[] r = new long[fs.length];
+        for (int i = 0; i < fs.length; i++) {
+            r[i] = Float.floatToRawIntBits(fs[i]);
+        }
+        return r;
+    }
+
+    private static long[] bits64(double... ds) {
+        long[] r = new long[ds.length];
+        for (int i = 0; i < ds.length; i++) {
+            r[i] = Double.doubleToRawLongBits(ds[i]);
+        }
+        return r;
+    }
+}
