@@ -30,6 +30,6 @@ public record SgdSettings(int examples, int testExamples, int features, double n
 
     /** What {@code --quick} runs: small data, three points of the sweep, once each. */
     public static SgdSettings quick() {
-        return new SgdSettings(20_000, 5_000, SparseDataset.RCV1_FEATURES, 0.1, 2, 1.0f, 1000, List.of(1, 4, 16), 1);
+        return new SgdSettings(20_000, 5_000, SparseDataset.RCV1_FEATURES, 0.1, 1, 1.0f, 1000, List.of(1, 4, 16), 1);
     }
 }
