@@ -60,13 +60,38 @@ fi
 [ -n "$CARGO" ] && [ -x "$CARGO" ] || missing_toolchain "cargo not found"
 export RUSTC
 
+# cargo hashes the absolute path of a path dependency (the SDK crate) into symbol names, which
+# decide the order of functions in the module: the same sources built in two checkouts differ.
+# A project inside this repository (the examples CI rebuilds and compares) is therefore built from
+# copies at one fixed place, under a lock; a project elsewhere is built where it is.
+REPO_DIR="$(cd "$SDK_DIR/.." && pwd)"
+BUILD_SDK="$SDK_DIR"
+BUILD_PROJECT="$PROJECT"
+TARGET_DIR="${CARGO_TARGET_DIR:-$PROJECT/target}"
+case "$PROJECT/" in
+    "$REPO_DIR"/*)
+        rel="${PROJECT#"$REPO_DIR"/}"
+        STAGE="${TMPDIR:-/tmp}/jfaasm-rust-stage"
+        mkdir -p "$STAGE"
+        exec 9>"$STAGE/lock"
+        flock 9
+        rm -rf "$STAGE/repo"
+        mkdir -p "$STAGE/repo/sdk" "$STAGE/repo/$rel"
+        cp -a "$SDK_DIR/rust" "$STAGE/repo/sdk/"
+        rm -rf "$STAGE/repo/sdk/rust/faasm/target"
+        (cd "$PROJECT" && tar --exclude=./target -cf - .) | (cd "$STAGE/repo/$rel" && tar -xf -)
+        BUILD_SDK="$STAGE/repo/sdk"
+        BUILD_PROJECT="$STAGE/repo/$rel"
+        TARGET_DIR="${CARGO_TARGET_DIR:-$STAGE/target/$rel}"
+        ;;
+esac
+
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTFLAGS="-C debuginfo=0 --remap-path-prefix=$CARGO_HOME_DIR=cargo \
---remap-path-prefix=$SDK_DIR=sdk --remap-path-prefix=$PROJECT=$(basename "$PROJECT")"
-TARGET_DIR="${CARGO_TARGET_DIR:-$PROJECT/target}"
+--remap-path-prefix=$BUILD_SDK=sdk --remap-path-prefix=$BUILD_PROJECT=$(basename "$PROJECT")"
 
 "$CARGO" build --offline --release --target "$TARGET" --bins \
-    --manifest-path "$PROJECT/Cargo.toml" --target-dir "$TARGET_DIR" --quiet
+    --manifest-path "$BUILD_PROJECT/Cargo.toml" --target-dir "$TARGET_DIR" --quiet
 
 # The binaries of the package: each src/bin/NAME.rs, and src/main.rs as the package's name.
 names=()
