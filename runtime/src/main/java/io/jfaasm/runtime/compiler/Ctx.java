@@ -17,6 +17,13 @@ public final class Ctx {
     public final GlobalInstance[] globals;
     /** Chicory's machine, for functions this tier left to it; null when there are none. */
     public final Machine fallback;
+    /**
+     * The target of a call_indirect into another instance (a dynamically loaded library), set by
+     * {@link Rt#resolveIndirect} and used at once by {@link Rt#callAny}: an instance runs one call
+     * at a time, and nothing runs between the two.
+     */
+    Instance foreignOwner;
+    int foreignFunction;
 
     Ctx(Instance instance, LinearMemory memory, Machine fallback) {
         this.instance = instance;

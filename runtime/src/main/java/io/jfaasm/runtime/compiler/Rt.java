@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 
 /**
@@ -39,8 +40,16 @@ public final class Rt {
 
     /** Any function, through the instance's machine (ours): call_indirect's generic path. */
     public static long[] callAny(long[] args, int funcId, Ctx c) {
+        if (funcId == FOREIGN) {
+            Instance owner = c.foreignOwner;
+            c.foreignOwner = null;
+            return owner.getMachine().call(c.foreignFunction, args);
+        }
         return c.instance.getMachine().call(funcId, args);
     }
+
+    /** What {@link #resolveIndirect} returns for a function of another instance (never a function index). */
+    static final int FOREIGN = -1;
 
     /**
      * The function a call_indirect reaches, after the interpreter's checks in its order: a null
@@ -53,8 +62,16 @@ public final class Rt {
         int funcId = table.requiredRef(element);
         Instance owner = table.instance(element);
         if (owner != null && owner != instance) {
-            // Tables are never imported in modules this tier takes (ModuleCompiler checks).
-            throw new IllegalStateException("call_indirect into another instance");
+            // A library's function placed in this table (dynamic loading): types are compared by
+            // structure, since the two modules number their types apart.
+            FunctionType expected = instance.module().typeSection().getType(typeIdx);
+            FunctionType actual = owner.module().typeSection().getType(owner.functionType(funcId));
+            if (!expected.equals(actual)) {
+                throw new ChicoryException("indirect call type mismatch");
+            }
+            c.foreignOwner = owner;
+            c.foreignFunction = funcId;
+            return FOREIGN;
         }
         int actual = instance.functionType(funcId);
         if (actual != typeIdx
