@@ -44,9 +44,13 @@ static void barrier(int parties) {
     __faasm_write_state(key, (const uint8_t*)&n, 4);
     __faasm_push_state(key);
     __faasm_unlock_state_global(key);
+    // Under the lock: a pull overwrites this host's copy, so one between another call's write and
+    // its push would lose that call's arrival (docs/state-consistency.md, 2.2).
     while (n < parties) {
+        __faasm_lock_state_global(key);
         __faasm_pull_state(key, 4);
         faasmReadState(key, (uint8_t*)&n, 4);
+        __faasm_unlock_state_global(key);
     }
 }
 
