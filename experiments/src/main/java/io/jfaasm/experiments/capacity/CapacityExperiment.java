@@ -90,11 +90,11 @@ public final class CapacityExperiment implements Experiment {
 
         long budgetKib = BUDGET_MIB * 1024;
         report.add("capacity_in_budget", "restored", Map.of("budget_MiB", BUDGET_MIB),
-                Math.floor(budgetKib / restoredKib), "instances");
+                capacity(budgetKib, restoredKib, "restored", report), "instances");
         report.add("capacity_in_budget", "new-faaslet", Map.of("budget_MiB", BUDGET_MIB),
-                Math.floor(budgetKib / freshKib), "instances");
+                capacity(budgetKib, freshKib, "new-faaslet", report), "instances");
         report.add("capacity_in_budget", "process-per-function", Map.of("budget_MiB", BUDGET_MIB),
-                Math.floor(budgetKib / processKib), "instances");
+                capacity(budgetKib, processKib, "process-per-function", report), "instances");
         List<String> systems = List.of("restored", "new-faaslet", "process-per-function");
         report.add(Series.bars("pss-per-idle-instance", "PSS per idle instance", "instance", "KiB", systems,
                 List.of(restoredKib, freshKib, processKib)));
@@ -198,5 +198,18 @@ public final class CapacityExperiment implements Experiment {
         System.gc();
         Thread.sleep(300);
         return Posix.mem(-1);
+    }
+
+    /**
+     * Instances of {@code perInstanceKib} in the budget; NaN (JSON null) when too few instances were
+     * measured for the host's PSS to have grown measurably (a small run), said in a note.
+     */
+    private static double capacity(long budgetKib, double perInstanceKib, String system, Report report) {
+        if (!(perInstanceKib > 0)) {
+            report.note(system + ": PSS did not grow measurably with the instances of this run, so no"
+                    + " capacity is given; measure more instances");
+            return Double.NaN;
+        }
+        return Math.floor(budgetKib / perInstanceKib);
     }
 }
