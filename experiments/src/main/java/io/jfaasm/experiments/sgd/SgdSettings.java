@@ -28,8 +28,8 @@ public record SgdSettings(int examples, int testExamples, int features, double n
                 1000, List.of(1, 2, 4, 8, 16, 32), 3);
     }
 
-    /** What {@code --quick} runs: small data, three points of the sweep, once each. */
+    /** What {@code --quick} runs: small data, two points of the sweep (1 and 16 workers), once each. */
     public static SgdSettings quick() {
-        return new SgdSettings(20_000, 5_000, SparseDataset.RCV1_FEATURES, 0.1, 1, 1.0f, 1000, List.of(1, 4, 16), 1);
+        return new SgdSettings(20_000, 5_000, SparseDataset.RCV1_FEATURES, 0.1, 1, 1.0f, 1000, List.of(1, 16), 1);
     }
 }
