@@ -47,7 +47,9 @@ public final class DynamicLinker implements DynamicLoading {
     private final CompiledModule callerModule;
     private final Instance caller;
     private final LinearMemory memory;
-    private final Map<String, HostFunction> hostFunctions = new HashMap<>();
+    private final List<HostFunction> hostFunctions;
+    /** The host functions by "module.name", built at the first library load: most calls load none. */
+    private Map<String, HostFunction> hostFunctionsByName;
     private final Map<Integer, Loaded> handles = new HashMap<>();
     private int nextHandle = 1;
     private String error;
@@ -79,9 +81,7 @@ public final class DynamicLinker implements DynamicLoading {
         this.callerModule = callerModule;
         this.caller = caller;
         this.memory = memory;
-        for (HostFunction f : hostFunctions) {
-            this.hostFunctions.put(f.module() + "." + f.name(), f);
-        }
+        this.hostFunctions = hostFunctions;
     }
 
     /** Whether this call loaded (or began to load) a library: then its Faaslet must not be reused. */
@@ -349,7 +349,7 @@ public final class DynamicLinker implements DynamicLoading {
     /** A host function of the Faaslet, else an export of the caller, with the type imported. */
     private HostFunction resolveFunction(FunctionImport f, FunctionType wanted, String library) {
         String full = f.module() + "." + f.name();
-        HostFunction host = hostFunctions.get(full);
+        HostFunction host = hostFunctionsByName().get(full);
         if (host != null) {
             if (!host.functionType().equals(wanted)) {
                 throw new LibraryException(library + ": imports " + full + " as " + wanted
@@ -404,5 +404,15 @@ public final class DynamicLinker implements DynamicLoading {
     private static int padding(int at, int alignLog2) {
         int a = 1 << alignLog2;
         return (a - at % a) % a;
+    }
+
+    private Map<String, HostFunction> hostFunctionsByName() {
+        if (hostFunctionsByName == null) {
+            hostFunctionsByName = new HashMap<>();
+            for (HostFunction f : hostFunctions) {
+                hostFunctionsByName.put(f.module() + "." + f.name(), f);
+            }
+        }
+        return hostFunctionsByName;
     }
 }
