@@ -23,6 +23,12 @@ public final class Ctx {
      * at a time, and nothing runs between the two.
      */
     Instance foreignOwner;
+    /**
+     * What an outlined loop hands back to the method around it (see LoopRegion): the locals it
+     * wrote, and the value of a return taken inside it. Read at once after the call.
+     */
+    public long[] spill = new long[0];
+    public long ret;
     int foreignFunction;
 
     Ctx(Instance instance, LinearMemory memory, Machine fallback) {

@@ -55,7 +55,8 @@ final class FunctionCompiler {
         }
     }
 
-    private enum Kind { FUNC, BLOCK, LOOP, IF }
+    /** EXIT: a label outside the loop an outlined method compiles; branching there returns. */
+    private enum Kind { FUNC, BLOCK, LOOP, IF, EXIT }
 
     private static final class Frame {
         final Kind kind;
@@ -65,6 +66,8 @@ final class FunctionCompiler {
         final int height;
         boolean branchedTo;
         boolean hasElse;
+        /** EXIT frames: the code the outlined method returns for a branch here. */
+        int exitCode;
 
         Frame(Kind kind, List<Vt> results, int height) {
             this.kind = kind;
@@ -83,7 +86,17 @@ final class FunctionCompiler {
     private final int funcIdx;
     private final FunctionType type;
     private final FunctionBody body;
+    private final List<AnnotatedInstruction> code;
+    /** The loop this method compiles when it is an outlined loop; null for the whole function. */
+    private final LoopRegion region;
+    /** For an outlined loop: the results of the labels around it, innermost first. */
+    private final List<List<Vt>> outside;
+    private ClassWriter cw;
     private MethodVisitor mv;
+    /** Loops open at the current point: a loop inside another is outlined. */
+    private int openLoops;
+    /** Where the main loop resumes after an outlined loop. */
+    private int resumeAt = -1;
 
     private final List<Vt> stack = new ArrayList<>();
     /** The function's results. */
@@ -105,14 +118,29 @@ final class FunctionCompiler {
 
     FunctionCompiler(WasmModule module, ModuleCompiler owner, int funcIdx, FunctionType type,
             FunctionBody body) {
+        this(module, owner, funcIdx, type, body, null, List.of());
+    }
+
+    private FunctionCompiler(WasmModule module, ModuleCompiler owner, int funcIdx, FunctionType type,
+            FunctionBody body, LoopRegion region, List<List<Vt>> outside) {
         this.module = module;
         this.owner = owner;
         this.funcIdx = funcIdx;
         this.type = type;
         this.body = body;
+        this.code = body.instructions();
+        this.region = region;
+        this.outside = outside;
         int n = type.params().size() + body.localTypes().size();
         this.localSlot = new int[n];
         this.localType = new Vt[n];
+        int i = 0;
+        for (ValType p : type.params()) {
+            localType[i++] = Vt.of(p);
+        }
+        for (ValType l : body.localTypes()) {
+            localType[i++] = Vt.of(l);
+        }
     }
 
     static String descriptor(FunctionType t) {
@@ -130,36 +158,28 @@ final class FunctionCompiler {
     }
 
     void compile(ClassWriter cw) {
+        this.cw = cw;
+        if (region != null) {
+            compileRegion();
+            return;
+        }
         mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, methodName(funcIdx), descriptor(type), null, null);
         mv.visitCode();
         int slot = 0;
-        int i = 0;
-        for (ValType p : type.params()) {
-            Vt t = Vt.of(p);
+        int n = type.params().size();
+        for (int i = 0; i < n; i++) {
             localSlot[i] = slot;
-            localType[i++] = t;
-            slot += t.size;
+            slot += localType[i].size;
         }
         ctxSlot = slot++;
-        for (ValType l : body.localTypes()) {
-            Vt t = Vt.of(l);
+        for (int i = n; i < localSlot.length; i++) {
             localSlot[i] = slot;
-            localType[i++] = t;
-            slot += t.size;
+            slot += localType[i].size;
         }
-        boolean usesMemory = false;
-        boolean calls = false;
-        for (AnnotatedInstruction ins : body.instructions()) {
-            String name = ins.opcode().name();
-            usesMemory |= name.contains("LOAD") || name.contains("STORE");
-            calls |= ins.opcode() == OpCode.CALL || ins.opcode() == OpCode.CALL_INDIRECT;
-        }
-        if (usesMemory) {
-            memSlot = slot++;
-        }
+        slot = memorySlot(0, code.size() - 1, slot);
         nextSlot = slot;
         // wasm locals start at zero
-        for (int k = type.params().size(); k < localSlot.length; k++) {
+        for (int k = n; k < localSlot.length; k++) {
             switch (localType[k]) {
                 case I32 -> mv.visitInsn(ICONST_0);
                 case I64 -> mv.visitInsn(LCONST_0);
@@ -168,7 +188,7 @@ final class FunctionCompiler {
             }
             mv.visitVarInsn(localType[k].store, localSlot[k]);
         }
-        if (calls) {
+        if (code.stream().anyMatch(ins -> ins.opcode() == OpCode.CALL || ins.opcode() == OpCode.CALL_INDIRECT)) {
             // a recursion with no loop must still see the wall-time limit
             mv.visitMethodInsn(INVOKESTATIC, RT, "checkInterrupted", "()V", false);
         }
@@ -177,10 +197,59 @@ final class FunctionCompiler {
             results.add(Vt.of(r));
         }
         frames.push(new Frame(Kind.FUNC, results, 0));
-        for (AnnotatedInstruction ins : body.instructions()) {
+        emitRange(0, code.size() - 1);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** The method of an outlined loop: the locals it uses are its parameters. */
+    private void compileRegion() {
+        mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, region.methodName(funcIdx), region.descriptor(localType),
+                null, null);
+        mv.visitCode();
+        java.util.Arrays.fill(localSlot, -1);
+        int slot = 0;
+        for (int l : region.used) {
+            localSlot[l] = slot;
+            slot += localType[l].size;
+        }
+        ctxSlot = slot++;
+        nextSlot = memorySlot(region.start, region.end, slot);
+        reloadMemory();
+        for (ValType r : type.returns()) {
+            results.add(Vt.of(r));
+        }
+        for (int d = outside.size() - 1; d >= 0; d--) {
+            Frame f = new Frame(Kind.EXIT, outside.get(d), 0);
+            f.exitCode = 1 + d;
+            frames.push(f);
+        }
+        emitRange(region.start, region.end);
+        if (dead < 0) {
+            exitRegion(0);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Reserves the memory segment's local if instructions from..to access memory. */
+    private int memorySlot(int from, int to, int slot) {
+        for (int i = from; i <= to; i++) {
+            String name = code.get(i).opcode().name();
+            if (name.contains("LOAD") || name.contains("STORE")) {
+                memSlot = slot;
+                return slot + 1;
+            }
+        }
+        return slot;
+    }
+
+    private void emitRange(int from, int to) {
+        for (int i = from; i <= to; i++) {
             if (frames.isEmpty()) {
                 break;
             }
+            AnnotatedInstruction ins = code.get(i);
             if (dead >= 0) {
                 switch (ins.opcode()) {
                     case BLOCK, LOOP, IF -> dead++;
@@ -200,10 +269,12 @@ final class FunctionCompiler {
                 }
                 continue;
             }
-            instruction(ins);
+            instruction(i, ins);
+            if (resumeAt >= 0) {
+                i = resumeAt;
+                resumeAt = -1;
+            }
         }
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
     }
 
     // ---- stack model ---------------------------------------------------------------------------
@@ -278,6 +349,19 @@ final class FunctionCompiler {
             emitReturn();
             return;
         }
+        if (f.kind == Kind.EXIT) {
+            if (!f.results.isEmpty()) { // only the function's own frame: a return's value
+                Vt t = f.results.get(0);
+                int tmp = temp(t, 0);
+                mv.visitVarInsn(t.store, tmp);
+                mv.visitVarInsn(ALOAD, ctxSlot);
+                mv.visitVarInsn(t.load, tmp);
+                toLong(t);
+                mv.visitFieldInsn(PUTFIELD, CTX, "ret", "J");
+            }
+            exitRegion(f.exitCode);
+            return;
+        }
         f.branchedTo = true;
         List<Vt> arity = f.arity();
         int junk = stack.size() - f.height - arity.size();
@@ -320,6 +404,9 @@ final class FunctionCompiler {
             dead = 0;
             return;
         }
+        if (f.kind == Kind.LOOP) {
+            openLoops--;
+        }
         while (stack.size() > f.height) {
             pop();
         }
@@ -349,9 +436,103 @@ final class FunctionCompiler {
         dead = -1;
     }
 
+    // ---- outlined loops (see LoopRegion) ------------------------------------------------------
+
+    /**
+     * Compiles the loop at {@code index} as a method of its own and emits its call here, with the
+     * branches its exit code selects. False (nothing emitted) when the loop cannot be outlined.
+     */
+    private boolean outline(int index) {
+        LoopRegion r = LoopRegion.scan(code, index, frames.size(), localType);
+        if (r == null) {
+            return false;
+        }
+        for (int d : r.exits) {
+            Frame f = target(d);
+            if (f.kind != Kind.FUNC && f.kind != Kind.EXIT && !f.arity().isEmpty()) {
+                return false; // a branch out carrying a value: not handed back in this version
+            }
+        }
+        List<List<Vt>> around = new ArrayList<>(); // only the function's frame carries a value out
+        for (Frame f : frames) {
+            around.add(f == frames.peekLast() ? f.results : List.of());
+        }
+        new FunctionCompiler(module, owner, funcIdx, type, body, r, around).compile(cw);
+
+        for (int l : r.used) {
+            mv.visitVarInsn(localType[l].load, localSlot[l]);
+        }
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitMethodInsn(INVOKESTATIC, owner.className(), r.methodName(funcIdx), r.descriptor(localType), false);
+        int exit = temp(Vt.I32, 0);
+        mv.visitVarInsn(ISTORE, exit);
+        if (r.written.length > 0) {
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            mv.visitFieldInsn(GETFIELD, CTX, "spill", "[J");
+            for (int k = 0; k < r.written.length; k++) {
+                int l = r.written[k];
+                mv.visitInsn(DUP);
+                iconst(k);
+                mv.visitInsn(LALOAD);
+                fromLong(localType[l]);
+                mv.visitVarInsn(localType[l].store, localSlot[l]);
+            }
+            mv.visitInsn(POP);
+        }
+        reloadMemory();
+        if (!r.exits.isEmpty()) {
+            Label after = new Label();
+            int[] keys = r.exits.stream().mapToInt(d -> d + 1).toArray();
+            Label[] labels = new Label[keys.length];
+            for (int k = 0; k < keys.length; k++) {
+                labels[k] = new Label();
+            }
+            mv.visitVarInsn(ILOAD, exit);
+            mv.visitLookupSwitchInsn(after, keys, labels);
+            for (int k = 0; k < keys.length; k++) {
+                mv.visitLabel(labels[k]);
+                Frame f = target(keys[k] - 1);
+                if (f == frames.peekLast() && !f.results.isEmpty()) { // a return: its value
+                    Vt t = f.results.get(0);
+                    mv.visitVarInsn(ALOAD, ctxSlot);
+                    mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
+                    fromLong(t);
+                    stack.add(t);
+                    branchTo(f);
+                    stack.remove(stack.size() - 1);
+                } else {
+                    branchTo(f);
+                }
+            }
+            mv.visitLabel(after);
+        }
+        resumeAt = r.end;
+        return true;
+    }
+
+    /** Leaves an outlined loop's method: hands back the locals it wrote, returns the exit code. */
+    private void exitRegion(int exitCode) {
+        if (region.written.length > 0) {
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            iconst(region.written.length);
+            mv.visitMethodInsn(INVOKESTATIC, RT, "spill", "(" + CTX_DESC + "I)[J", false);
+            for (int k = 0; k < region.written.length; k++) {
+                int l = region.written[k];
+                mv.visitInsn(DUP);
+                iconst(k);
+                mv.visitVarInsn(localType[l].load, localSlot[l]);
+                toLong(localType[l]);
+                mv.visitInsn(LASTORE);
+            }
+            mv.visitInsn(POP);
+        }
+        iconst(exitCode);
+        mv.visitInsn(IRETURN);
+    }
+
     // ---- instructions --------------------------------------------------------------------------
 
-    private void instruction(AnnotatedInstruction ins) {
+    private void instruction(int index, AnnotatedInstruction ins) {
         OpCode op = ins.opcode();
         if (pendingBranch != 0 && op != OpCode.BR_IF && op != OpCode.IF) {
             materialise();
@@ -366,8 +547,12 @@ final class FunctionCompiler {
             }
             case BLOCK -> frames.push(new Frame(Kind.BLOCK, blockResults(ins.operand(0)), stack.size()));
             case LOOP -> {
+                if (openLoops > 0 && outline(index)) {
+                    return;
+                }
                 Frame f = new Frame(Kind.LOOP, blockResults(ins.operand(0)), stack.size());
                 frames.push(f);
+                openLoops++;
                 mv.visitLabel(f.label);
                 if (LOOP_CHECKS) {
                     mv.visitMethodInsn(INVOKESTATIC, RT, "checkInterrupted", "()V", false);
@@ -393,7 +578,7 @@ final class FunctionCompiler {
                 pendingBranch = 0;
                 Frame f = target((int) ins.operand(0));
                 int junk = stack.size() - f.height - f.arity().size();
-                if (f.kind != Kind.FUNC && junk == 0) {
+                if (f.kind != Kind.FUNC && f.kind != Kind.EXIT && junk == 0) {
                     f.branchedTo = true;
                     mv.visitJumpInsn(whenTrue, f.label);
                 } else {
@@ -426,7 +611,7 @@ final class FunctionCompiler {
                 dead = 0;
             }
             case RETURN -> {
-                emitReturn();
+                branchTo(frames.peekLast());
                 dead = 0;
             }
             case CALL -> call((int) ins.operand(0));

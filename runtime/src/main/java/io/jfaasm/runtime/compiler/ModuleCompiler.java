@@ -102,7 +102,7 @@ public final class ModuleCompiler {
             try {
                 bytes = cw.toByteArray();
             } catch (MethodTooLargeException e) {
-                if (!e.getMethodName().matches("f[0-9]+")) {
+                if (!e.getMethodName().matches("f[0-9]+(_[0-9]+)?")) {
                     // the entry or a dispatcher: too many functions for one switch in this increment
                     for (int f = importedFunctions; f < compiled.length; f++) {
                         if (compiled[f]) {
@@ -112,7 +112,7 @@ public final class ModuleCompiler {
                     }
                     return new Result(null, compiled, fallbackReasons, importedFunctions, null);
                 }
-                int funcIdx = Integer.parseInt(e.getMethodName().substring(1));
+                int funcIdx = Integer.parseInt(e.getMethodName().replaceAll("^f([0-9]+).*", "$1"));
                 compiled[funcIdx] = false;
                 fallbackReasons.put(funcIdx, "JVM method too large (" + e.getCodeSize() + " bytes)");
                 continue;

@@ -22,6 +22,12 @@ public final class Rt {
         }
     }
 
+    /** Ctx.spill, with room for n values. */
+    public static long[] spill(Ctx c, int n) {
+        long[] s = c.spill;
+        return s.length >= n ? s : (c.spill = new long[Math.max(n, 2 * s.length)]);
+    }
+
     public static TrapException unreachable() {
         return new TrapException("Trapped on unreachable instruction");
     }
