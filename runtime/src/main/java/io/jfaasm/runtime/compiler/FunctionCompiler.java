@@ -97,6 +97,9 @@ final class FunctionCompiler {
     private int openLoops;
     /** Where the main loop resumes after an outlined loop. */
     private int resumeAt = -1;
+    /** The local counting down to the next interruption check (see loopCheck). */
+    private int budgetSlot = -1;
+    private static final int CHECK_EVERY = 1 << 12;
 
     private final List<Vt> stack = new ArrayList<>();
     /** The function's results. */
@@ -178,6 +181,7 @@ final class FunctionCompiler {
         }
         slot = memorySlot(0, code.size() - 1, slot);
         nextSlot = slot;
+        startBudget(0, code.size() - 1);
         // wasm locals start at zero
         for (int k = n; k < localSlot.length; k++) {
             switch (localType[k]) {
@@ -215,6 +219,7 @@ final class FunctionCompiler {
         }
         ctxSlot = slot++;
         nextSlot = memorySlot(region.start, region.end, slot);
+        startBudget(region.start, region.end);
         reloadMemory();
         for (ValType r : type.returns()) {
             results.add(Vt.of(r));
@@ -237,8 +242,8 @@ final class FunctionCompiler {
         for (int i = from; i <= to; i++) {
             String name = code.get(i).opcode().name();
             if (name.contains("LOAD") || name.contains("STORE")) {
-                memSlot = slot;
-                return slot + 1;
+                memSlot = slot; // the segment, then its int limit
+                return slot + 2;
             }
         }
         return slot;
@@ -306,6 +311,9 @@ final class FunctionCompiler {
             mv.visitFieldInsn(GETFIELD, CTX, "memory", "L" + LINMEM + ";");
             mv.visitMethodInsn(INVOKEVIRTUAL, LINMEM, "segment", "()" + SEG_DESC, false);
             mv.visitVarInsn(ASTORE, memSlot);
+            mv.visitVarInsn(ALOAD, memSlot);
+            mv.visitMethodInsn(INVOKESTATIC, MEM, "limit", "(" + SEG_DESC + ")I", false);
+            mv.visitVarInsn(ISTORE, memSlot + 1);
         }
     }
 
@@ -436,6 +444,31 @@ final class FunctionCompiler {
         dead = -1;
     }
 
+    /**
+     * The wall-time limit's check at a loop header, every {@link #CHECK_EVERY} back-edges of the
+     * method's loops: a volatile read per iteration would cost 10-30% and keep C2 from optimising
+     * the loop body across it. The countdown is a local of the method; an outer loop checks too,
+     * so a runaway nest is seen within that many iterations of some loop.
+     */
+    private void startBudget(int from, int to) {
+        if (LOOP_CHECKS && code.subList(from, to + 1).stream().anyMatch(i -> i.opcode() == OpCode.LOOP)) {
+            budgetSlot = nextSlot++;
+            mv.visitLdcInsn(CHECK_EVERY);
+            mv.visitVarInsn(ISTORE, budgetSlot);
+        }
+    }
+
+    private void loopCheck() {
+        Label skip = new Label();
+        mv.visitIincInsn(budgetSlot, -1);
+        mv.visitVarInsn(ILOAD, budgetSlot);
+        mv.visitJumpInsn(IFGT, skip);
+        mv.visitMethodInsn(INVOKESTATIC, RT, "checkInterrupted", "()V", false);
+        mv.visitLdcInsn(CHECK_EVERY);
+        mv.visitVarInsn(ISTORE, budgetSlot);
+        mv.visitLabel(skip);
+    }
+
     // ---- outlined loops (see LoopRegion) ------------------------------------------------------
 
     /**
@@ -555,7 +588,7 @@ final class FunctionCompiler {
                 openLoops++;
                 mv.visitLabel(f.label);
                 if (LOOP_CHECKS) {
-                    mv.visitMethodInsn(INVOKESTATIC, RT, "checkInterrupted", "()V", false);
+                    loopCheck();
                 }
             }
             case IF -> {
@@ -912,14 +945,16 @@ final class FunctionCompiler {
             }
             iconst((int) offset);
             mv.visitVarInsn(ALOAD, memSlot);
-            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(I" + arg.jvm.getDescriptor() + "I" + SEG_DESC + ")V", false);
+            mv.visitVarInsn(ILOAD, memSlot + 1);
+            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(I" + arg.jvm.getDescriptor() + "I" + SEG_DESC + "I)V", false);
         } else {
             pop();
             iconst((int) offset);
             mv.visitVarInsn(ALOAD, memSlot);
+            mv.visitVarInsn(ILOAD, memSlot + 1);
             String ret = helper.equals("u32") || helper.equals("i64") ? "J"
                     : helper.equals("f32") ? "F" : helper.equals("f64") ? "D" : "I";
-            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(II" + SEG_DESC + ")" + ret, false);
+            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(II" + SEG_DESC + "I)" + ret, false);
             if (widen) {
                 mv.visitInsn(I2L);
             }

@@ -5,11 +5,15 @@ import io.jfaasm.runtime.memory.LinearMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * Loads and stores of compiled code, straight on the memory's segment. Small static methods:
- * HotSpot inlines them, so an access is one address computation, the segment's own bounds check
- * (one compare against its length, which C2 keeps in a register in loops) and the load.
+ * HotSpot inlines them. Each access first checks {@code Objects.checkIndex(base, limit - offset -
+ * size + 1)}, where {@code limit} is the memory's size as an int held in a local of the generated
+ * method: one check, in the shape C2's range-check elimination hoists out of loops (the base is
+ * typically the loop's induction variable plus an invariant). The segment's own check follows,
+ * which C2 then sees as implied.
  *
  * <p>Address semantics mirror Chicory's interpreter, the reference: the effective address is
  * {@code (int) (offset + addr)}; a negative base address (the upper 2 GiB, which our memories
@@ -33,108 +37,90 @@ public final class Mem {
         return new WasmRuntimeException("out of bounds memory access");
     }
 
-    private static WasmRuntimeException oob(MemorySegment m, int p, int size) {
-        return LinearMemory.outOfBounds(p, size, m.byteSize());
+    /** The int limit the generated code keeps for a segment (memories stay below 2 GiB). */
+    public static int limit(MemorySegment m) {
+        return (int) Math.min(m.byteSize(), Integer.MAX_VALUE);
     }
 
-    private static int addr(int base, int offset) {
-        if (base < 0) {
-            throw oob();
+    /** How many base addresses an access can use: loop-invariant, so C2 computes it once. */
+    private static int room(int offset, int size, int limit) {
+        return (int) Math.max(0, (long) limit - offset - size + 1);
+    }
+
+    /**
+     * The checked address {@code base + offset} of a {@code size}-byte access. The interpreter
+     * (the reference) traps on a negative base before the sum, with a plain message; everything
+     * else traps with {@link LinearMemory}'s message naming the address.
+     */
+    private static long at(int base, int offset, int size, MemorySegment m, int limit) {
+        try {
+            Objects.checkIndex(base, room(offset, size, limit));
+        } catch (IndexOutOfBoundsException e) {
+            throw base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, m.byteSize());
         }
         return base + offset;
     }
 
-    public static int i32(int base, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            return m.get(INT, p);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 4);
-        }
+    public static int i32(int base, int offset, MemorySegment m, int limit) {
+        return m.get(INT, at(base, offset, 4, m, limit));
     }
 
-    public static long i64(int base, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            return m.get(LONG, p);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 8);
-        }
+    public static long i64(int base, int offset, MemorySegment m, int limit) {
+        return m.get(LONG, at(base, offset, 8, m, limit));
     }
 
-    public static float f32(int base, int offset, MemorySegment m) {
-        return Float.intBitsToFloat(i32(base, offset, m));
+    public static float f32(int base, int offset, MemorySegment m, int limit) {
+        return Float.intBitsToFloat(i32(base, offset, m, limit));
     }
 
-    public static double f64(int base, int offset, MemorySegment m) {
-        return Double.longBitsToDouble(i64(base, offset, m));
+    public static double f64(int base, int offset, MemorySegment m, int limit) {
+        return Double.longBitsToDouble(i64(base, offset, m, limit));
     }
 
-    public static int s8(int base, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            return m.get(BYTE, p);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 1);
-        }
+    public static int s8(int base, int offset, MemorySegment m, int limit) {
+        return m.get(BYTE, at(base, offset, 1, m, limit));
     }
 
-    public static int u8(int base, int offset, MemorySegment m) {
-        return s8(base, offset, m) & 0xFF;
+    public static int u8(int base, int offset, MemorySegment m, int limit) {
+        return s8(base, offset, m, limit) & 0xFF;
     }
 
-    public static int s16(int base, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            return m.get(SHORT, p);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 2);
-        }
+    public static int s16(int base, int offset, MemorySegment m, int limit) {
+        return m.get(SHORT, at(base, offset, 2, m, limit));
     }
 
-    public static int u16(int base, int offset, MemorySegment m) {
-        return s16(base, offset, m) & 0xFFFF;
+    public static int u16(int base, int offset, MemorySegment m, int limit) {
+        return s16(base, offset, m, limit) & 0xFFFF;
     }
 
-    public static long u32(int base, int offset, MemorySegment m) {
-        return i32(base, offset, m) & 0xFFFFFFFFL;
+    public static long u32(int base, int offset, MemorySegment m, int limit) {
+        return i32(base, offset, m, limit) & 0xFFFFFFFFL;
     }
 
     // Argument order is the wasm stack's (base, value), then what the generated code pushes.
 
-    public static void i32(int base, int value, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            m.set(INT, p, value);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 4);
-        }
+    public static void i32(int base, int value, int offset, MemorySegment m, int limit) {
+        m.set(INT, at(base, offset, 4, m, limit), value);
     }
 
-    public static void i64(int base, long value, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            m.set(LONG, p, value);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 8);
-        }
+    public static void i64(int base, long value, int offset, MemorySegment m, int limit) {
+        m.set(LONG, at(base, offset, 8, m, limit), value);
     }
 
-    public static void f32(int base, float value, int offset, MemorySegment m) {
-        i32(base, Float.floatToRawIntBits(value), offset, m);
+    public static void f32(int base, float value, int offset, MemorySegment m, int limit) {
+        i32(base, Float.floatToRawIntBits(value), offset, m, limit);
     }
 
-    public static void f64(int base, double value, int offset, MemorySegment m) {
-        i64(base, Double.doubleToRawLongBits(value), offset, m);
+    public static void f64(int base, double value, int offset, MemorySegment m, int limit) {
+        i64(base, Double.doubleToRawLongBits(value), offset, m, limit);
     }
 
-    public static void i8(int base, int value, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            m.set(BYTE, p, (byte) value);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 1);
-        }
+    public static void i8(int base, int value, int offset, MemorySegment m, int limit) {
+        m.set(BYTE, at(base, offset, 1, m, limit), (byte) value);
+    }
+
+    public static void i16(int base, int value, int offset, MemorySegment m, int limit) {
+        m.set(SHORT, at(base, offset, 2, m, limit), (short) value);
     }
 
     /**
@@ -143,38 +129,21 @@ public final class Mem {
      * Where that sum wraps into the memory, the interpreter writes there; the spec, and this tier,
      * trap.
      */
-    private static int wrappingAddr(int base, int offset) {
-        int p = base + offset;
-        if (base < 0 && p >= 0) {
-            throw oob();
+    private static long wrappingAt(int base, int offset, int size, MemorySegment m, int limit) {
+        try {
+            Objects.checkIndex(base, room(offset, size, limit));
+        } catch (IndexOutOfBoundsException e) {
+            int p = base + offset;
+            throw base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, m.byteSize());
         }
-        return p;
+        return base + offset;
     }
 
-    public static void i8n(int base, int value, int offset, MemorySegment m) {
-        int p = wrappingAddr(base, offset);
-        try {
-            m.set(BYTE, p, (byte) value);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 1);
-        }
+    public static void i8n(int base, int value, int offset, MemorySegment m, int limit) {
+        m.set(BYTE, wrappingAt(base, offset, 1, m, limit), (byte) value);
     }
 
-    public static void i32n(int base, int value, int offset, MemorySegment m) {
-        int p = wrappingAddr(base, offset);
-        try {
-            m.set(INT, p, value);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 4);
-        }
-    }
-
-    public static void i16(int base, int value, int offset, MemorySegment m) {
-        int p = addr(base, offset);
-        try {
-            m.set(SHORT, p, (short) value);
-        } catch (IndexOutOfBoundsException e) {
-            throw oob(m, p, 2);
-        }
+    public static void i32n(int base, int value, int offset, MemorySegment m, int limit) {
+        m.set(INT, wrappingAt(base, offset, 4, m, limit), value);
     }
 }
