@@ -48,6 +48,9 @@ final class FunctionCompiler {
     private static final boolean LOOP_CHECKS =
             !"false".equals(System.getProperty("jfaasm.compiler.loopChecks"));
 
+    /** Whether inner loops are outlined (see LoopRegion); off only to measure what that gives. */
+    private static final boolean OUTLINE = !"false".equals(System.getProperty("jfaasm.compiler.outline"));
+
     /** Thrown for anything this tier does not compile: the function falls back. */
     static final class Unsupported extends RuntimeException {
         Unsupported(String why) {
@@ -97,6 +100,8 @@ final class FunctionCompiler {
     private int openLoops;
     /** Where the main loop resumes after an outlined loop. */
     private int resumeAt = -1;
+    /** The function's liveness, computed at its first outlined loop and shared with those inside. */
+    private Liveness liveness;
     /** The local counting down to the next interruption check (see loopCheck). */
     private int budgetSlot = -1;
     private static final int CHECK_EVERY = 1 << 12;
@@ -184,12 +189,7 @@ final class FunctionCompiler {
         startBudget(0, code.size() - 1);
         // wasm locals start at zero
         for (int k = n; k < localSlot.length; k++) {
-            switch (localType[k]) {
-                case I32 -> mv.visitInsn(ICONST_0);
-                case I64 -> mv.visitInsn(LCONST_0);
-                case F32 -> mv.visitInsn(FCONST_0);
-                case F64 -> mv.visitInsn(DCONST_0);
-            }
+            zero(localType[k]);
             mv.visitVarInsn(localType[k].store, localSlot[k]);
         }
         if (code.stream().anyMatch(ins -> ins.opcode() == OpCode.CALL || ins.opcode() == OpCode.CALL_INDIRECT)) {
@@ -218,6 +218,18 @@ final class FunctionCompiler {
             slot += localType[l].size;
         }
         ctxSlot = slot++;
+        // the other locals it touches are written before they are read: slots of their own
+        for (int i = region.start; i <= region.end; i++) {
+            OpCode op = code.get(i).opcode();
+            int l = op == OpCode.LOCAL_GET || op == OpCode.LOCAL_SET || op == OpCode.LOCAL_TEE
+                    ? (int) code.get(i).operand(0) : -1;
+            if (l >= 0 && localSlot[l] < 0) {
+                localSlot[l] = slot;
+                slot += localType[l].size;
+                zero(localType[l]);
+                mv.visitVarInsn(localType[l].store, localSlot[l]);
+            }
+        }
         nextSlot = memorySlot(region.start, region.end, slot);
         startBudget(region.start, region.end);
         reloadMemory();
@@ -235,6 +247,15 @@ final class FunctionCompiler {
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    private void zero(Vt t) {
+        switch (t) {
+            case I32 -> mv.visitInsn(ICONST_0);
+            case I64 -> mv.visitInsn(LCONST_0);
+            case F32 -> mv.visitInsn(FCONST_0);
+            case F64 -> mv.visitInsn(DCONST_0);
+        }
     }
 
     /** Reserves the memory segment's local if instructions from..to access memory. */
@@ -476,7 +497,10 @@ final class FunctionCompiler {
      * branches its exit code selects. False (nothing emitted) when the loop cannot be outlined.
      */
     private boolean outline(int index) {
-        LoopRegion r = LoopRegion.scan(code, index, frames.size(), localType);
+        if (liveness == null) {
+            liveness = Liveness.of(code);
+        }
+        LoopRegion r = LoopRegion.scan(code, index, frames.size(), localType, liveness);
         if (r == null) {
             return false;
         }
@@ -490,13 +514,23 @@ final class FunctionCompiler {
         for (Frame f : frames) {
             around.add(f == frames.peekLast() ? f.results : List.of());
         }
-        new FunctionCompiler(module, owner, funcIdx, type, body, r, around).compile(cw);
+        FunctionCompiler inner = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
+        inner.liveness = liveness;
+        inner.compile(cw);
 
         for (int l : r.used) {
             mv.visitVarInsn(localType[l].load, localSlot[l]);
         }
         mv.visitVarInsn(ALOAD, ctxSlot);
         mv.visitMethodInsn(INVOKESTATIC, owner.className(), r.methodName(funcIdx), r.descriptor(localType), false);
+        if (r.direct()) {
+            if (r.written.length == 1) {
+                mv.visitVarInsn(localType[r.written[0]].store, localSlot[r.written[0]]);
+            }
+            reloadMemory();
+            resumeAt = r.end;
+            return true;
+        }
         int exit = temp(Vt.I32, 0);
         mv.visitVarInsn(ISTORE, exit);
         if (r.written.length > 0) {
@@ -545,6 +579,16 @@ final class FunctionCompiler {
 
     /** Leaves an outlined loop's method: hands back the locals it wrote, returns the exit code. */
     private void exitRegion(int exitCode) {
+        if (region.direct()) {
+            if (region.written.length == 0) {
+                mv.visitInsn(RETURN);
+            } else {
+                Vt t = localType[region.written[0]];
+                mv.visitVarInsn(t.load, localSlot[region.written[0]]);
+                mv.visitInsn(t.ret);
+            }
+            return;
+        }
         if (region.written.length > 0) {
             mv.visitVarInsn(ALOAD, ctxSlot);
             iconst(region.written.length);
@@ -580,7 +624,7 @@ final class FunctionCompiler {
             }
             case BLOCK -> frames.push(new Frame(Kind.BLOCK, blockResults(ins.operand(0)), stack.size()));
             case LOOP -> {
-                if (openLoops > 0 && outline(index)) {
+                if (OUTLINE && openLoops > 0 && outline(index)) {
                     return;
                 }
                 Frame f = new Frame(Kind.LOOP, blockResults(ins.operand(0)), stack.size());

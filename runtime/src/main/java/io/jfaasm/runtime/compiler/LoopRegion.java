@@ -15,9 +15,11 @@ import org.objectweb.asm.Type;
  * "on stack" (OSR) at one loop, and those compiles are thrown away at the first path they have not
  * seen. An inner loop in its own method is called once per outer iteration, so it is compiled as a
  * normal method with a full profile, and inlined back where it is small. The outlined method takes
- * the locals the loop uses as parameters and hands back the ones it writes in {@link Ctx#spill}; it
- * returns an exit code: 0 when the loop falls through its end, {@code 1 + d} when it branches to
- * the label {@code d} levels outside the loop (the function's own frame included: a return).
+ * the locals live on entry as parameters and hands back the ones it writes that are live after it
+ * in {@link Ctx#spill}; it returns an exit code: 0 when the loop falls through its end, {@code 1 +
+ * d} when it branches to the label {@code d} levels outside the loop (the function's own frame
+ * included: a return). A loop that only falls through and hands back at most one local returns
+ * that local instead (see {@link #direct()}).
  */
 final class LoopRegion {
     /** JVM parameter slots left for the locals (255 minus the Ctx, with room to spare). */
@@ -26,7 +28,7 @@ final class LoopRegion {
     /** Index of the {@code loop} instruction and of its {@code end}. */
     final int start;
     final int end;
-    /** Locals the region reads or writes (its parameters), and those it writes (handed back). */
+    /** Locals live on entry (its parameters), and those it writes that are live after it (handed back). */
     final int[] used;
     final int[] written;
     /** The labels outside the loop it branches to, as depths counted from just outside it. */
@@ -46,7 +48,8 @@ final class LoopRegion {
      * {@code outsideDepth} is how many labels enclose the loop (the function's frame included): a
      * {@code return} is a branch to the outermost one.
      */
-    static LoopRegion scan(List<AnnotatedInstruction> code, int start, int outsideDepth, Vt[] localType) {
+    static LoopRegion scan(List<AnnotatedInstruction> code, int start, int outsideDepth, Vt[] localType,
+            Liveness liveness) {
         if (code.get(start).operand(0) != 0x40) {
             return null;
         }
@@ -79,6 +82,8 @@ final class LoopRegion {
                 break;
             }
         }
+        used.and(liveness.liveIn(start));
+        written.and(liveness.liveOut(start, i));
         int slots = 0;
         for (int l = used.nextSetBit(0); l >= 0; l = used.nextSetBit(l + 1)) {
             slots += localType[l].size;
@@ -104,7 +109,20 @@ final class LoopRegion {
         for (int l : used) {
             sb.append(localType[l].jvm.getDescriptor());
         }
-        return sb.append(CTX_DESC).append(")I").toString();
+        sb.append(CTX_DESC).append(')');
+        if (!direct()) {
+            return sb.append('I').toString();
+        }
+        return sb.append(written.length == 0 ? "V" : localType[written[0]].jvm.getDescriptor()).toString();
+    }
+
+    /**
+     * Whether the method returns the one local it hands back (or nothing) instead of an exit code:
+     * a loop that only falls through its end, such as a reduction. The common case, and the
+     * cheap one: no {@link Ctx#spill} round trip.
+     */
+    boolean direct() {
+        return exits.isEmpty() && written.length <= 1;
     }
 
     private static final String CTX_DESC = Type.getDescriptor(Ctx.class);
