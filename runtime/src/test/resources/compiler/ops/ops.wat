@@ -470,4 +470,128 @@
     (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get 0) (i32.const 1)))))))
   (func (export "host") (param i32) (param f64) (result i32)
     (call $log (local.get 0) (local.get 1)) (i32.const 3))
+  ;; Nested loops: the tier compiles each inner loop as a method of its own (LoopRegion), taking
+  ;; the locals live on entry and handing back those live after it, with exit codes for branches
+  ;; out of it. Each shape of way out, and what must stay inline.
+  (func (export "nest.return") (param i32) (result i32)
+    (local $i i32) (local $j i32)
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (if (i32.eq (i32.mul (local.get $i) (local.get $j)) (local.get 0))
+          (then (return (i32.add (i32.mul (local.get $i) (i32.const 100)) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.const 10))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (i32.const 10))))
+    (i32.const -1))
+  (func (export "nest.break") (param i32) (result f64)
+    (local $i i32) (local $j i32) (local $a i64) (local $b f32) (local $c f64)
+    (block $done
+      (loop $outer
+        (local.set $j (i32.const 0))
+        (loop $inner
+          (local.set $a (i64.add (local.get $a) (i64.extend_i32_u (local.get $j))))
+          (local.set $b (f32.add (local.get $b) (f32.const 0.5)))
+          (local.set $c (f64.add (local.get $c) (f64.convert_i32_u (local.get $i))))
+          (br_if $done (i32.ge_u (i32.add (local.get $i) (local.get $j)) (local.get 0)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $inner (i32.lt_u (local.get $j) (i32.const 7))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $outer (i32.lt_u (local.get $i) (i32.const 9)))))
+    (f64.add (f64.add (f64.convert_i64_s (local.get $a)) (f64.promote_f32 (local.get $b)))
+      (f64.add (local.get $c) (f64.convert_i32_u (i32.add (i32.mul (local.get $i) (i32.const 1000)) (local.get $j))))))
+  (func (export "nest.continue") (param i32) (result i32)
+    (local $i i32) (local $j i32) (local $n i32)
+    (loop $outer
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (if (i32.lt_u (local.get $i) (i32.const 20))
+        (then
+          (local.set $j (i32.const 0))
+          (loop $inner
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br_if $outer (i32.eq (local.get $j) (i32.rem_u (local.get $i) (i32.add (local.get 0) (i32.const 3)))))
+            (br_if $inner (i32.lt_u (local.get $j) (i32.const 50)))))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $j)))
+  (func (export "nest.br_table") (param i32) (result i32)
+    (local $i i32) (local $j i32) (local $r i32)
+    (block $b2
+      (block $b1
+        (loop $outer
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (loop $inner
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (local.set $r (i32.add (local.get $r) (i32.mul (local.get $i) (local.get $j))))
+            (br_table $inner $outer $inner $b1 $b2
+              (i32.rem_u (i32.add (local.get $j) (local.get 0)) (i32.const 7)))))
+        (return (i32.add (local.get $r) (i32.const 100000))))
+      (return (i32.add (local.get $r) (i32.const 200000))))
+    (i32.const -1))
+  (func (export "nest.grow") (param i32) (result i32)
+    (local $i i32) (local $j i32) (local $p i32)
+    (local.set $p (i32.const -1))
+    (loop $outer
+      (loop $inner
+        (if (i32.eq (local.get $j) (i32.const 3)) (then (local.set $p (memory.grow (i32.const 1)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.const 5))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get 0))))
+    ;; the new page is used right after the inner loop's method grew the memory
+    (if (i32.ge_s (local.get $p) (i32.const 0))
+      (then (i32.store (i32.add (i32.mul (local.get $p) (i32.const 65536)) (i32.const 65532)) (i32.const 77))))
+    (i32.add (i32.mul (local.get $p) (i32.const 1000)) (memory.size)))
+  (func (export "nest.trap") (param i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32)
+    (loop $outer
+      (local.set $j (i32.const 4))
+      (loop $inner
+        (local.set $s (i32.add (local.get $s) (i32.div_u (i32.const 100) (i32.sub (local.get $j) (local.get 0)))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br_if $inner (local.get $j)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (i32.const 3))))
+    (local.get $s))
+  ;; a branch out of the inner loop carrying a value: the loop stays inline
+  (func (export "nest.value_out") (param i32) (result i32)
+    (local $i i32) (local $j i32) (local $t i32)
+    (loop $outer
+      (local.set $t (i32.add (local.get $t)
+        (block $found (result i32)
+          (local.set $j (i32.const 0))
+          (loop $inner
+            (drop (br_if $found (i32.mul (local.get $j) (i32.const 3)) (i32.gt_u (local.get $j) (local.get $i))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $inner))
+          (i32.const -1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (i32.add (local.get 0) (i32.const 2)))))
+    (local.get $t))
+  ;; an outlined inner loop under values of the outer loop's expression
+  (func (export "nest.stack_below") (param i32) (result i64)
+    (local $i i32) (local $j i32) (local $s i64)
+    (loop $outer
+      (local.set $s (i64.add (local.get $s)
+        (i64.mul (i64.const 3)
+          (block (result i64)
+            (local.set $j (i32.const 0))
+            (loop $inner
+              (local.set $j (i32.add (local.get $j) (i32.add (local.get $i) (i32.const 1))))
+              (br_if $inner (i32.lt_u (local.get $j) (i32.const 100))))
+            (i64.extend_i32_u (local.get $j))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get 0))))
+    (local.get $s))
+  ;; never ends: only a wall-time interruption stops it (not called by the edge-value sweep)
+  (func (export "spin.inner") (result i32)
+    (local $i i32) (local $j i32)
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.ne (local.get $j) (i32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $outer))
+    (unreachable))
 )

@@ -130,11 +130,12 @@ class CompilerOpsTest {
         int calls = 0;
         for (int i = 0; i < module.exportSection().exportCount(); i++) {
             Export e = module.exportSection().getExport(i);
-            if (e.exportType() != ExternalType.FUNCTION) {
+            if (e.exportType() != ExternalType.FUNCTION || e.name().startsWith("spin.")) {
                 continue;
             }
             List<ValType> params = reference.instance.type(reference.instance.functionType((int) e.index())).params();
-            for (long[] args : combinations(params, SMALL_ARGS.contains(e.name()))) {
+            boolean small = SMALL_ARGS.contains(e.name()) || e.name().startsWith("nest.");
+            for (long[] args : combinations(params, small)) {
                 String expected = reference.call(e.name(), args);
                 String actual = tier.call(e.name(), args);
                 if (WRAPPING_STORES.contains(e.name()) && (int) args[0] < 0 && (int) args[0] + 5 >= 0) {
@@ -208,6 +209,55 @@ class CompilerOpsTest {
         assertThat(tier.call("loop.sum", new long[] {1000})).isEqualTo(Long.toHexString(500500));
         assertThat(tier.call("recurse", new long[] {100_000_000}))
                 .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: call stack exhausted");
+    }
+
+    @Test
+    void innerLoopsAreMethodsOfTheirOwnUnlessABranchCarriesAValueOut() throws Exception {
+        Set<String> methods = new java.util.HashSet<>();
+        for (var m : ModuleCompiler.compile(module).code().getClass().getDeclaredMethods()) {
+            methods.add(m.getName());
+        }
+        for (String name : List.of("nest.return", "nest.break", "nest.continue", "nest.br_table", "nest.grow",
+                "nest.trap", "nest.stack_below", "spin.inner")) {
+            String f = "f" + exportedFunction(name);
+            assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_"));
+        }
+        String valueOut = "f" + exportedFunction("nest.value_out");
+        assertThat(methods).noneMatch(m -> m.startsWith(valueOut + "_"));
+    }
+
+    @Test
+    void outlinedLoopsGiveBackTheirResultsAndTraps() {
+        assertThat(tier.call("nest.return", new long[] {0})).isEqualTo("0");
+        assertThat(tier.call("nest.return", new long[] {5})).isEqualTo(Integer.toHexString(105));
+        assertThat(tier.call("nest.return", new long[] {1000})).isEqualTo("ffffffff");
+        assertThat(tier.call("nest.trap", new long[] {1}))
+                .isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException: integer divide by zero");
+        // grown inside the inner loop's method (old size 1 page), used by the function right after it
+        assertThat(tier.call("nest.grow", new long[] {1})).isEqualTo(Integer.toHexString(1 * 1000 + 2));
+        assertThat(tier.memory.readInt(65536 + 65532)).isEqualTo(77);
+    }
+
+    @Test
+    void aRunawayInnerLoopStopsWhenItsThreadIsInterrupted() throws Exception {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> result[0] = tier.call("spin.inner", new long[0]));
+        t.start();
+        Thread.sleep(200);
+        t.interrupt();
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(result[0]).startsWith("trap com.dylibso.chicory.runtime.ChicoryInterruptedException");
+    }
+
+    private int exportedFunction(String name) {
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            if (e.name().equals(name)) {
+                return (int) e.index();
+            }
+        }
+        throw new IllegalArgumentException(name);
     }
 
     private static List<long[]> combinations(List<ValType> params, boolean small) {
