@@ -131,6 +131,11 @@ final class Coverage {
         return null;
     }
 
+    /** Whether a function of this type has a JVM method signature here: numeric values, at most one result. */
+    static boolean signatureSupported(FunctionType t) {
+        return t.returns().size() <= 1 && numeric(t);
+    }
+
     private static boolean numeric(FunctionType t) {
         for (ValType v : t.params()) {
             if (Vt.of(v) == null) {

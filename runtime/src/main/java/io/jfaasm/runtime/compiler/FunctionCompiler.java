@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
@@ -94,7 +94,7 @@ final class FunctionCompiler {
     private final LoopRegion region;
     /** For an outlined loop: the results of the labels around it, innermost first. */
     private final List<List<Vt>> outside;
-    private ClassWriter cw;
+    private ClassVisitor cw;
     private MethodVisitor mv;
     /** Loops open at the current point: a loop inside another is outlined. */
     private int openLoops;
@@ -165,7 +165,7 @@ final class FunctionCompiler {
         return "f" + funcIdx;
     }
 
-    void compile(ClassWriter cw) {
+    void compile(ClassVisitor cw) {
         this.cw = cw;
         if (region != null) {
             compileRegion();
@@ -522,7 +522,7 @@ final class FunctionCompiler {
             mv.visitVarInsn(localType[l].load, localSlot[l]);
         }
         mv.visitVarInsn(ALOAD, ctxSlot);
-        mv.visitMethodInsn(INVOKESTATIC, owner.className(), r.methodName(funcIdx), r.descriptor(localType), false);
+        mv.visitMethodInsn(INVOKESTATIC, owner.classOf(funcIdx), r.methodName(funcIdx), r.descriptor(localType), false);
         if (r.direct()) {
             if (r.written.length == 1) {
                 mv.visitVarInsn(localType[r.written[0]].store, localSlot[r.written[0]]);
@@ -866,9 +866,9 @@ final class FunctionCompiler {
         for (int k = 0; k < ct.params().size(); k++) {
             pop();
         }
-        if (owner.isCompiled(callee)) {
+        if (owner.hasMethod(callee)) {
             mv.visitVarInsn(ALOAD, ctxSlot);
-            mv.visitMethodInsn(INVOKESTATIC, owner.className(), methodName(callee), descriptor(ct), false);
+            mv.visitMethodInsn(INVOKESTATIC, owner.classOf(callee), methodName(callee), descriptor(ct), false);
         } else {
             boxArgs(ct);
             iconst(callee);
@@ -892,7 +892,7 @@ final class FunctionCompiler {
         mv.visitVarInsn(ALOAD, ctxSlot);
         String name = owner.indirectDispatcher(typeIdx, tableIdx);
         String desc = descriptor(ct).replace(CTX_DESC + ")", "I" + CTX_DESC + ")");
-        mv.visitMethodInsn(INVOKESTATIC, owner.className(), name, desc, false);
+        mv.visitMethodInsn(INVOKESTATIC, owner.dispatchClass(), name, desc, false);
         for (ValType r : ct.returns()) {
             push(Vt.of(r));
         }

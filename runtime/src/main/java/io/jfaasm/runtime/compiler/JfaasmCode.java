@@ -67,7 +67,7 @@ public final class JfaasmCode {
 
     /** Machines for instances of this module. Instances must use a {@link LinearMemory}. */
     public Function<Instance, Machine> machineFactory() {
-        if (result.code() == null) {
+        if (result.chunks() == null) {
             return fallbackFactory();
         }
         return instance -> {
@@ -94,8 +94,9 @@ public final class JfaasmCode {
         return f;
     }
 
-    ModuleCode code() {
-        return result.code();
+    /** The generated entry for a function this tier compiled. */
+    ModuleCode code(int funcId) {
+        return result.chunkOf(funcId);
     }
 
     boolean needsFallback() {
@@ -125,8 +126,8 @@ public final class JfaasmCode {
         return result.fallbackReasons();
     }
 
-    /** The generated class file, for inspection ({@code javap}); null when nothing was compiled. */
-    public byte[] classBytes() {
-        return result.classBytes();
+    /** The generated class files by internal name, for inspection ({@code javap}); empty when nothing compiled. */
+    public Map<String, byte[]> classFiles() {
+        return result.classFiles();
     }
 }

@@ -54,7 +54,7 @@ public final class JfaasmMachine implements Machine {
             return fallback().call(funcId, args);
         }
         try {
-            return code.code().call(funcId, args, ctx());
+            return code.code(funcId).call(funcId, args, ctx());
         } catch (StackOverflowError e) {
             // what the interpreter reports, so callers classify both tiers' overflows alike
             throw new ChicoryException("call stack exhausted", e);

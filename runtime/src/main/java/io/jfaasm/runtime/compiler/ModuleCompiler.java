@@ -20,22 +20,35 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodNode;
 
 /**
- * Compiles a validated module to one JVM class: a static method per function this tier takes, a
- * dispatcher per call_indirect signature, and the {@link ModuleCode#call} entry. Functions it does
- * not take (see {@link Coverage}), or whose method the JVM would refuse as too large, are left to
- * Chicory's compiler and called through {@link Ctx#fallback}.
+ * Compiles a validated module to JVM classes: functions in chunks of {@link #CHUNK}, one class per
+ * chunk (a class holds at most 65,535 constants, and big modules such as CPython have over 11,000
+ * functions), each with a static method per function, the methods of its outlined loops, and its
+ * {@link ModuleCode#call} entry; plus one class of call_indirect dispatchers. A function this tier
+ * does not take (see {@link Coverage}), or whose method the JVM would refuse as too large, gets a
+ * stub of the same signature that calls Chicory's compiler through {@link Ctx#fallback}: callers
+ * never depend on which functions compiled, so one function's fallback costs no other recompile.
  */
 public final class ModuleCompiler {
-    static final String CLASS_NAME = "io/jfaasm/generated/WasmModule";
+    static final String PACKAGE = "io/jfaasm/generated/";
+    /** Functions per generated class. */
+    static final int CHUNK = 512;
+    /** The JVM's limit on a method's bytecode. */
+    private static final int MAX_METHOD_BYTES = 65535;
 
     private final WasmModule module;
     private final int importedFunctions;
     private final List<ValType> globalTypes = new ArrayList<>();
     private final boolean[] compiled;
+    /** Functions with a JVM method (compiled or stub): defined, with numeric params and at most one result. */
+    private final boolean[] hasMethod;
     private final Map<Integer, String> fallbackReasons = new TreeMap<>();
-    private final Map<String, int[]> dispatchers = new LinkedHashMap<>();
+    /** call_indirect dispatchers wanted: name to {type index, table index}. */
+    private final Map<String, int[]> dispatchers = new TreeMap<>();
+    private final String prefix;
 
     private ModuleCompiler(WasmModule module) {
         this.module = module;
@@ -49,12 +62,27 @@ public final class ModuleCompiler {
         for (Global g : module.globalSection().globals()) {
             globalTypes.add(g.valueType());
         }
-        this.compiled = new boolean[importedFunctions + module.functionSection().functionCount()];
+        int n = importedFunctions + module.functionSection().functionCount();
+        this.compiled = new boolean[n];
+        this.hasMethod = new boolean[n];
+        for (int f = importedFunctions; f < n; f++) {
+            hasMethod[f] = Coverage.signatureSupported(Coverage.functionType(module, f));
+        }
+        this.prefix = PACKAGE + "WasmModule";
     }
 
-    /** The result: the class (null when no function could be compiled) and what fell back. */
-    public record Result(ModuleCode code, boolean[] compiled, Map<Integer, String> fallbackReasons,
-            int importedFunctions, byte[] classBytes) {}
+    /**
+     * The result: one entry per chunk (null when no function could be compiled), which functions
+     * compiled and why the others did not, and the class files by internal name.
+     */
+    public record Result(ModuleCode[] chunks, boolean[] compiled, Map<Integer, String> fallbackReasons,
+            int importedFunctions, Map<String, byte[]> classFiles) {
+
+        /** The entry for a compiled function. */
+        ModuleCode chunkOf(int funcIdx) {
+            return chunks[(funcIdx - importedFunctions) / CHUNK];
+        }
+    }
 
     public static Result compile(WasmModule module) {
         return new ModuleCompiler(module).run();
@@ -62,81 +90,85 @@ public final class ModuleCompiler {
 
     private Result run() {
         FunctionBody[] bodies = module.codeSection().functionBodies();
+        int chunkCount = (bodies.length + CHUNK - 1) / CHUNK;
+        ClassWriter[] writers = new ClassWriter[chunkCount];
+        for (int c = 0; c < chunkCount; c++) {
+            writers[c] = newWriter(chunkClass(c), new String[] {Type.getInternalName(ModuleCode.class)});
+        }
         for (int i = 0; i < bodies.length; i++) {
             int funcIdx = importedFunctions + i;
-            String why = tablesImported() ? "the module imports a table"
-                    : Coverage.unsupported(module, i, Coverage.functionType(module, funcIdx), bodies[i]);
+            FunctionType type = Coverage.functionType(module, funcIdx);
+            String why = tablesImported() ? "the module imports a table" : Coverage.unsupported(module, i, type, bodies[i]);
             if (why == null) {
-                compiled[funcIdx] = true;
-            } else {
-                fallbackReasons.put(funcIdx, why);
-            }
-        }
-        // A function that turns out too large or unsupported is marked and the class regenerated:
-        // its callers then call it through the fallback instead of directly.
-        while (true) {
-            dispatchers.clear();
-            ClassWriter cw = newWriter();
-            boolean retry = false;
-            for (int i = 0; i < bodies.length && !retry; i++) {
-                int funcIdx = importedFunctions + i;
-                if (!compiled[funcIdx]) {
-                    continue;
-                }
+                ClassNode methods = new ClassNode();
                 try {
-                    new FunctionCompiler(module, this, funcIdx, Coverage.functionType(module, funcIdx), bodies[i])
-                            .compile(cw);
+                    new FunctionCompiler(module, this, funcIdx, type, bodies[i]).compile(methods);
+                    why = tooLarge(methods);
                 } catch (FunctionCompiler.Unsupported e) {
-                    compiled[funcIdx] = false;
-                    fallbackReasons.put(funcIdx, e.getMessage());
-                    retry = true;
+                    why = e.getMessage();
                 }
-            }
-            if (retry) {
-                continue;
-            }
-            emitDispatchers(cw);
-            emitEntry(cw);
-            cw.visitEnd();
-            byte[] bytes;
-            try {
-                bytes = cw.toByteArray();
-            } catch (MethodTooLargeException e) {
-                if (!e.getMethodName().matches("f[0-9]+(_[0-9]+)?")) {
-                    // the entry or a dispatcher: too many functions for one switch in this increment
-                    for (int f = importedFunctions; f < compiled.length; f++) {
-                        if (compiled[f]) {
-                            compiled[f] = false;
-                            fallbackReasons.put(f, "module too large for this tier's dispatch method");
-                        }
+                if (why == null) {
+                    compiled[funcIdx] = true;
+                    for (MethodNode m : methods.methods) {
+                        m.accept(writers[i / CHUNK]);
                     }
-                    return new Result(null, compiled, fallbackReasons, importedFunctions, null);
                 }
-                int funcIdx = Integer.parseInt(e.getMethodName().replaceAll("^f([0-9]+).*", "$1"));
-                compiled[funcIdx] = false;
-                fallbackReasons.put(funcIdx, "JVM method too large (" + e.getCodeSize() + " bytes)");
-                continue;
             }
-            if (fallbackReasons.size() == bodies.length) {
-                return new Result(null, compiled, fallbackReasons, importedFunctions, null);
+            if (why != null) {
+                fallbackReasons.put(funcIdx, why);
+                if (hasMethod[funcIdx]) {
+                    emitStub(writers[i / CHUNK], funcIdx, type);
+                }
             }
-            return new Result(load(bytes), compiled, fallbackReasons, importedFunctions, bytes);
         }
+        if (fallbackReasons.size() == bodies.length) {
+            return new Result(null, compiled, fallbackReasons, importedFunctions, Map.of());
+        }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (int c = 0; c < chunkCount; c++) {
+            emitLocalDispatchers(writers[c], c);
+            emitEntry(writers[c], c);
+            writers[c].visitEnd();
+            classes.put(chunkClass(c), writers[c].toByteArray());
+        }
+        ClassWriter d = newWriter(dispatchClass(), null);
+        emitDispatchers(d);
+        d.visitEnd();
+        classes.put(dispatchClass(), d.toByteArray());
+        return new Result(load(classes, chunkCount, this::chunkClass), compiled, fallbackReasons,
+                importedFunctions, classes);
+    }
+
+    /** Null when the generated methods fit the JVM's limit, else why not. */
+    private static String tooLarge(ClassNode methods) {
+        for (MethodNode m : methods.methods) {
+            if (m.instructions.size() < MAX_METHOD_BYTES / 16) {
+                continue; // no instruction is that long, switches aside, which clang keeps small
+            }
+            ClassWriter probe = new ClassWriter(0);
+            probe.visit(V21, ACC_PUBLIC, "Probe", null, "java/lang/Object", null);
+            m.accept(probe);
+            try {
+                probe.toByteArray();
+            } catch (MethodTooLargeException e) {
+                return "JVM method too large (" + e.getCodeSize() + " bytes)";
+            }
+        }
+        return null;
     }
 
     private boolean tablesImported() {
         return module.importSection().count(ExternalType.TABLE) > 0;
     }
 
-    private static ClassWriter newWriter() {
+    private static ClassWriter newWriter(String name, String[] interfaces) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
                 return "java/lang/Object"; // frames only ever merge our own few reference types
             }
         };
-        cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, CLASS_NAME, null, "java/lang/Object",
-                new String[] {Type.getInternalName(ModuleCode.class)});
+        cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, "java/lang/Object", interfaces);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
@@ -147,6 +179,7 @@ public final class ModuleCompiler {
         return cw;
     }
 
+    /** Defines a module's classes in a loader of their own, where they find each other. */
     private static final class Loader extends ClassLoader {
         Loader() {
             super(ModuleCompiler.class.getClassLoader());
@@ -157,22 +190,39 @@ public final class ModuleCompiler {
         }
     }
 
-    static ModuleCode load(byte[] bytes) {
+    static ModuleCode[] load(Map<String, byte[]> classes, int chunkCount, java.util.function.IntFunction<String> chunkClass) {
+        Loader loader = new Loader();
+        Map<String, Class<?>> defined = new java.util.HashMap<>();
+        classes.forEach((name, bytes) -> defined.put(name, loader.define(bytes)));
+        ModuleCode[] chunks = new ModuleCode[chunkCount];
         try {
-            return (ModuleCode) new Loader().define(bytes).getConstructor().newInstance();
+            for (int c = 0; c < chunkCount; c++) {
+                chunks[c] = (ModuleCode) defined.get(chunkClass.apply(c)).getConstructor().newInstance();
+            }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot load generated module class", e);
         }
+        return chunks;
     }
 
     // ---- what FunctionCompiler asks ------------------------------------------------------------
 
-    String className() {
-        return CLASS_NAME;
+    /** The class holding function {@code funcIdx}'s method (and its outlined loops). */
+    String classOf(int funcIdx) {
+        return chunkClass((funcIdx - importedFunctions) / CHUNK);
     }
 
-    boolean isCompiled(int funcIdx) {
-        return compiled[funcIdx];
+    private String chunkClass(int chunk) {
+        return prefix + "_" + chunk;
+    }
+
+    String dispatchClass() {
+        return prefix + "_dispatch";
+    }
+
+    /** Whether a direct call reaches the function: it has a method, compiled or a stub. */
+    boolean hasMethod(int funcIdx) {
+        return hasMethod[funcIdx];
     }
 
     boolean isImport(int funcIdx) {
@@ -183,7 +233,7 @@ public final class ModuleCompiler {
         return globalTypes.get(g);
     }
 
-    /** The name of the dispatcher for call_indirect of this type through this table. */
+    /** The name of the dispatcher (in {@link #dispatchClass()}) for call_indirect of this type through this table. */
     String indirectDispatcher(int typeIdx, int tableIdx) {
         String name = "ci" + typeIdx + "_" + tableIdx;
         dispatchers.putIfAbsent(name, new int[] {typeIdx, tableIdx});
@@ -195,94 +245,198 @@ public final class ModuleCompiler {
     private static final String CTX_DESC = Type.getDescriptor(Ctx.class);
     private static final String RT = Type.getInternalName(Rt.class);
 
+    /** {@code static R fN(params..., Ctx c)} of a function left to Chicory: boxes, calls it there, unboxes. */
+    private void emitStub(ClassWriter cw, int funcIdx, FunctionType ft) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, FunctionCompiler.methodName(funcIdx),
+                FunctionCompiler.descriptor(ft), null, null);
+        mv.visitCode();
+        int[] paramSlots = paramSlots(ft);
+        int ctxSlot = paramSlots.length == 0 ? 0 : paramSlots[paramSlots.length - 1]
+                + Vt.of(ft.params().get(paramSlots.length - 1)).size;
+        boxedCall(mv, ft, paramSlots, () -> pushInt(mv, funcIdx), ctxSlot, "callFallback");
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static int[] paramSlots(FunctionType ft) {
+        int[] slots = new int[ft.params().size()];
+        int slot = 0;
+        for (int k = 0; k < slots.length; k++) {
+            slots[k] = slot;
+            slot += Vt.of(ft.params().get(k)).size;
+        }
+        return slots;
+    }
+
+    /** {@code return unbox(Rt.helper(new long[] {params...}, funcId, c))}. */
+    private static void boxedCall(MethodVisitor mv, FunctionType ft, int[] paramSlots, Runnable pushFuncId,
+            int ctxSlot, String helper) {
+        pushInt(mv, paramSlots.length);
+        mv.visitIntInsn(NEWARRAY, T_LONG);
+        for (int k = 0; k < paramSlots.length; k++) {
+            Vt t = Vt.of(ft.params().get(k));
+            mv.visitInsn(DUP);
+            pushInt(mv, k);
+            mv.visitVarInsn(t.load, paramSlots[k]);
+            toLong(mv, t);
+            mv.visitInsn(LASTORE);
+        }
+        pushFuncId.run();
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitMethodInsn(INVOKESTATIC, RT, helper, "([JI" + CTX_DESC + ")[J", false);
+        if (ft.returns().isEmpty()) {
+            mv.visitInsn(POP);
+            mv.visitInsn(RETURN);
+        } else {
+            Vt r = Vt.of(ft.returns().get(0));
+            mv.visitInsn(ICONST_0);
+            mv.visitInsn(LALOAD);
+            fromLong(mv, r);
+            mv.visitInsn(r.ret);
+        }
+    }
+
+    /** The descriptor of a dispatcher: the function's parameters, the element or function index, the Ctx. */
+    private static String dispatcherDescriptor(FunctionType ft) {
+        return FunctionCompiler.descriptor(ft).replace(CTX_DESC + ")", "I" + CTX_DESC + ")");
+    }
+
     /**
      * {@code static R ciT_N(params..., int element, Ctx c)}: resolves the element with the
-     * reference's checks, then calls directly any compiled function of exactly this signature,
-     * and anything else through the instance's machine.
+     * reference's checks, then hands the function to its chunk's dispatcher for this signature,
+     * and anything else (a host import, another instance's function) to the instance's machine.
      */
     private void emitDispatchers(ClassWriter cw) {
         for (Map.Entry<String, int[]> d : dispatchers.entrySet()) {
             int typeIdx = d.getValue()[0];
             int tableIdx = d.getValue()[1];
             FunctionType ft = module.typeSection().getType(typeIdx);
-            String desc = FunctionCompiler.descriptor(ft).replace(CTX_DESC + ")", "I" + CTX_DESC + ")");
-            MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, d.getKey(), desc, null, null);
+            MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, d.getKey(), dispatcherDescriptor(ft), null, null);
             mv.visitCode();
-            int slot = 0;
-            int[] paramSlots = new int[ft.params().size()];
-            for (int k = 0; k < paramSlots.length; k++) {
-                paramSlots[k] = slot;
-                slot += Vt.of(ft.params().get(k)).size;
-            }
-            int elementSlot = slot++;
-            int ctxSlot = slot++;
-            int funcSlot = slot++;
+            int[] paramSlots = paramSlots(ft);
+            int elementSlot = paramSlots.length == 0 ? 0 : paramSlots[paramSlots.length - 1]
+                    + Vt.of(ft.params().get(paramSlots.length - 1)).size;
+            int ctxSlot = elementSlot + 1;
+            int funcSlot = elementSlot + 2;
             mv.visitVarInsn(ILOAD, elementSlot);
             pushInt(mv, typeIdx);
             pushInt(mv, tableIdx);
             mv.visitVarInsn(ALOAD, ctxSlot);
             mv.visitMethodInsn(INVOKESTATIC, RT, "resolveIndirect", "(III" + CTX_DESC + ")I", false);
             mv.visitVarInsn(ISTORE, funcSlot);
-            List<Integer> targets = new ArrayList<>();
-            for (int f = importedFunctions; f < compiled.length; f++) {
-                if (compiled[f] && Coverage.functionType(module, f).equals(ft)) {
-                    targets.add(f);
+            List<Integer> chunks = new ArrayList<>();
+            for (int c = 0; c * CHUNK < compiled.length - importedFunctions; c++) {
+                if (!targets(ft, c).isEmpty()) {
+                    chunks.add(c);
                 }
             }
             Label generic = new Label();
-            if (!targets.isEmpty()) {
-                int[] keys = targets.stream().mapToInt(Integer::intValue).toArray();
+            if (!chunks.isEmpty()) {
+                Label inRange = new Label();
+                mv.visitVarInsn(ILOAD, funcSlot);
+                pushInt(mv, importedFunctions);
+                mv.visitJumpInsn(IF_ICMPGE, inRange);
+                mv.visitJumpInsn(GOTO, generic); // an import, or FOREIGN
+                mv.visitLabel(inRange);
+                int[] keys = chunks.stream().mapToInt(Integer::intValue).toArray();
                 Label[] labels = new Label[keys.length];
                 for (int k = 0; k < keys.length; k++) {
                     labels[k] = new Label();
                 }
                 mv.visitVarInsn(ILOAD, funcSlot);
+                pushInt(mv, importedFunctions);
+                mv.visitInsn(ISUB);
+                pushInt(mv, CHUNK);
+                mv.visitInsn(IDIV);
                 mv.visitLookupSwitchInsn(generic, keys, labels);
                 for (int k = 0; k < keys.length; k++) {
                     mv.visitLabel(labels[k]);
                     loadParams(mv, ft, paramSlots);
+                    mv.visitVarInsn(ILOAD, funcSlot);
                     mv.visitVarInsn(ALOAD, ctxSlot);
-                    mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, FunctionCompiler.methodName(keys[k]),
-                            FunctionCompiler.descriptor(ft), false);
+                    mv.visitMethodInsn(INVOKESTATIC, chunkClass(keys[k]), localDispatcher(ft), dispatcherDescriptor(ft), false);
                     returnValue(mv, ft);
                 }
             }
             mv.visitLabel(generic);
-            // long[] args = {params...}; return unbox(Rt.callAny(args, func, c))
-            pushInt(mv, paramSlots.length);
-            mv.visitIntInsn(NEWARRAY, T_LONG);
-            for (int k = 0; k < paramSlots.length; k++) {
-                Vt t = Vt.of(ft.params().get(k));
-                mv.visitInsn(DUP);
-                pushInt(mv, k);
-                mv.visitVarInsn(t.load, paramSlots[k]);
-                toLong(mv, t);
-                mv.visitInsn(LASTORE);
-            }
-            mv.visitVarInsn(ILOAD, funcSlot);
-            mv.visitVarInsn(ALOAD, ctxSlot);
-            mv.visitMethodInsn(INVOKESTATIC, RT, "callAny", "([JI" + CTX_DESC + ")[J", false);
-            if (ft.returns().isEmpty()) {
-                mv.visitInsn(POP);
-                mv.visitInsn(RETURN);
-            } else {
-                Vt r = Vt.of(ft.returns().get(0));
-                mv.visitInsn(ICONST_0);
-                mv.visitInsn(LALOAD);
-                fromLong(mv, r);
-                mv.visitInsn(r.ret);
-            }
+            boxedCall(mv, ft, paramSlots, () -> mv.visitVarInsn(ILOAD, funcSlot), ctxSlot, "callAny");
             mv.visitMaxs(0, 0);
             mv.visitEnd();
         }
     }
 
-    /** {@code long[] call(int funcId, long[] args, Ctx c)}: unboxes, calls, boxes. */
-    private void emitEntry(ClassWriter cw) {
+    /** The functions of chunk {@code c} with a method and exactly the signature {@code ft}. */
+    private List<Integer> targets(FunctionType ft, int c) {
+        List<Integer> targets = new ArrayList<>();
+        int from = importedFunctions + c * CHUNK;
+        for (int f = from; f < Math.min(from + CHUNK, compiled.length); f++) {
+            if (hasMethod[f] && Coverage.functionType(module, f).equals(ft)) {
+                targets.add(f);
+            }
+        }
+        return targets;
+    }
+
+    private static String localDispatcher(FunctionType ft) {
+        StringBuilder sb = new StringBuilder("d_");
+        ft.params().forEach(p -> sb.append(Vt.of(p).jvm.getDescriptor()));
+        sb.append('_');
+        ft.returns().forEach(r -> sb.append(Vt.of(r).jvm.getDescriptor()));
+        return sb.toString();
+    }
+
+    /**
+     * In chunk {@code c}, {@code static R d_SIG(params..., int funcId, Ctx c)} for each signature a
+     * dispatcher wants: a switch over the chunk's functions of that signature.
+     */
+    private void emitLocalDispatchers(ClassWriter cw, int c) {
+        Map<String, FunctionType> signatures = new TreeMap<>();
+        for (int[] d : dispatchers.values()) {
+            FunctionType ft = module.typeSection().getType(d[0]);
+            signatures.putIfAbsent(localDispatcher(ft), ft);
+        }
+        for (Map.Entry<String, FunctionType> e : signatures.entrySet()) {
+            FunctionType ft = e.getValue();
+            List<Integer> targets = targets(ft, c);
+            if (targets.isEmpty()) {
+                continue;
+            }
+            MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, e.getKey(), dispatcherDescriptor(ft), null, null);
+            mv.visitCode();
+            int[] paramSlots = paramSlots(ft);
+            int funcSlot = paramSlots.length == 0 ? 0 : paramSlots[paramSlots.length - 1]
+                    + Vt.of(ft.params().get(paramSlots.length - 1)).size;
+            int ctxSlot = funcSlot + 1;
+            int[] keys = targets.stream().mapToInt(Integer::intValue).toArray();
+            Label[] labels = new Label[keys.length];
+            for (int k = 0; k < keys.length; k++) {
+                labels[k] = new Label();
+            }
+            Label generic = new Label();
+            mv.visitVarInsn(ILOAD, funcSlot);
+            mv.visitLookupSwitchInsn(generic, keys, labels);
+            for (int k = 0; k < keys.length; k++) {
+                mv.visitLabel(labels[k]);
+                loadParams(mv, ft, paramSlots);
+                mv.visitVarInsn(ALOAD, ctxSlot);
+                mv.visitMethodInsn(INVOKESTATIC, chunkClass(c), FunctionCompiler.methodName(keys[k]),
+                        FunctionCompiler.descriptor(ft), false);
+                returnValue(mv, ft);
+            }
+            mv.visitLabel(generic);
+            boxedCall(mv, ft, paramSlots, () -> mv.visitVarInsn(ILOAD, funcSlot), ctxSlot, "callAny");
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+    }
+
+    /** Chunk {@code c}'s {@code long[] call(int funcId, long[] args, Ctx c)}: unboxes, calls, boxes. */
+    private void emitEntry(ClassWriter cw, int c) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "call", "(I[J" + CTX_DESC + ")[J", null, null);
         mv.visitCode();
         List<Integer> funcs = new ArrayList<>();
-        for (int f = importedFunctions; f < compiled.length; f++) {
+        int from = importedFunctions + c * CHUNK;
+        for (int f = from; f < Math.min(from + CHUNK, compiled.length); f++) {
             if (compiled[f]) {
                 funcs.add(f);
             }
@@ -305,7 +459,7 @@ public final class ModuleCompiler {
                 fromLong(mv, Vt.of(ft.params().get(p)));
             }
             mv.visitVarInsn(ALOAD, 3);
-            mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, FunctionCompiler.methodName(keys[k]),
+            mv.visitMethodInsn(INVOKESTATIC, chunkClass(c), FunctionCompiler.methodName(keys[k]),
                     FunctionCompiler.descriptor(ft), false);
             if (ft.returns().isEmpty()) {
                 mv.visitInsn(ACONST_NULL); // as the interpreter returns for no results
