@@ -24,7 +24,7 @@ public final class Ctx {
      */
     Instance foreignOwner;
     /**
-     * What an outlined loop hands back to the method around it (see LoopRegion): the locals it
+     * What an outlined region hands back to the method around it (see Region): the locals it
      * wrote, and the value of a return taken inside it. Read at once after the call.
      */
     public long[] spill = new long[0];

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
@@ -48,7 +49,7 @@ final class FunctionCompiler {
     private static final boolean LOOP_CHECKS =
             !"false".equals(System.getProperty("jfaasm.compiler.loopChecks"));
 
-    /** Whether inner loops are outlined (see LoopRegion); off only to measure what that gives. */
+    /** Whether inner loops are outlined (see Region); off only to measure what that gives. */
     private static final boolean OUTLINE = !"false".equals(System.getProperty("jfaasm.compiler.outline"));
 
     /** Thrown for anything this tier does not compile: the function falls back. */
@@ -90,16 +91,22 @@ final class FunctionCompiler {
     private final FunctionType type;
     private final FunctionBody body;
     private final List<AnnotatedInstruction> code;
-    /** The loop this method compiles when it is an outlined loop; null for the whole function. */
-    private final LoopRegion region;
+    /** The region this method compiles when it is an outlined one; null for the whole function. */
+    private final Region region;
     /** For an outlined loop: the results of the labels around it, innermost first. */
     private final List<List<Vt>> outside;
     private ClassVisitor cw;
     private MethodVisitor mv;
     /** Loops open at the current point: a loop inside another is outlined. */
     private int openLoops;
-    /** Where the main loop resumes after an outlined loop. */
+    /** Where the main loop resumes after an outlined region. */
     private int resumeAt = -1;
+    /** Regions to outline in a function too big for one method; null for none. */
+    private SplitPlan plan;
+    /** Set while measuring (see {@link #stackHeights}): the stack height before each instruction. */
+    private int[] heights;
+    /** Whether control reached the end of the region this method compiles (see {@link #outline}). */
+    private boolean fellThrough;
     /** The function's liveness, computed at its first outlined loop and shared with those inside. */
     private Liveness liveness;
     /** The local counting down to the next interruption check (see loopCheck). */
@@ -130,7 +137,7 @@ final class FunctionCompiler {
     }
 
     private FunctionCompiler(WasmModule module, ModuleCompiler owner, int funcIdx, FunctionType type,
-            FunctionBody body, LoopRegion region, List<List<Vt>> outside) {
+            FunctionBody body, Region region, List<List<Vt>> outside) {
         this.module = module;
         this.owner = owner;
         this.funcIdx = funcIdx;
@@ -242,7 +249,8 @@ final class FunctionCompiler {
             frames.push(f);
         }
         emitRange(region.start, region.end);
-        if (dead < 0) {
+        fellThrough = dead < 0;
+        if (fellThrough) {
             exitRegion(0);
         }
         mv.visitMaxs(0, 0);
@@ -276,6 +284,14 @@ final class FunctionCompiler {
                 break;
             }
             AnnotatedInstruction ins = code.get(i);
+            if (heights != null) {
+                heights[i] = dead >= 0 ? -1 : stack.size() - frames.peek().height;
+            }
+            if (dead < 0 && plan != null && outlinePlanned(i)) {
+                i = resumeAt;
+                resumeAt = -1;
+                continue;
+            }
             if (dead >= 0) {
                 switch (ins.opcode()) {
                     case BLOCK, LOOP, IF -> dead++;
@@ -490,17 +506,58 @@ final class FunctionCompiler {
         mv.visitLabel(skip);
     }
 
-    // ---- outlined loops (see LoopRegion) ------------------------------------------------------
+    // ---- outlined regions (see Region) ---------------------------------------------------------
 
     /**
-     * Compiles the loop at {@code index} as a method of its own and emits its call here, with the
-     * branches its exit code selects. False (nothing emitted) when the loop cannot be outlined.
+     * The stack height before each instruction relative to its innermost block (-1 where dead), as
+     * this compiler models it: where a run of instructions can be cut into a method of its own.
      */
-    private boolean outline(int index) {
+    static int[] stackHeights(WasmModule module, ModuleCompiler owner, int funcIdx, FunctionType type,
+            FunctionBody body) {
+        FunctionCompiler measure = new FunctionCompiler(module, owner, funcIdx, type, body);
+        measure.heights = new int[body.instructions().size() + 1];
+        java.util.Arrays.fill(measure.heights, -1);
+        measure.compile(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                return new MethodVisitor(Opcodes.ASM9) {}; // emits nothing
+            }
+        });
+        return measure.heights;
+    }
+
+    /** Compiles the whole function with the regions of {@code plan} as methods of their own. */
+    void compile(ClassVisitor cw, SplitPlan plan) {
+        this.plan = plan;
+        compile(cw);
+    }
+
+    /** Outlines the longest planned region starting at {@code i}, other than this method's own. */
+    private boolean outlinePlanned(int i) {
+        for (int end : plan.endsAt(i)) {
+            if (region != null && i == region.start && end >= region.end) {
+                continue;
+            }
+            if (outline(i, end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Compiles instructions {@code start..end} as a method of their own and emits its call here,
+     * with the branches its exit code selects. False (nothing emitted) when they cannot be outlined:
+     * a branch out carrying a value, too many live locals, or a stack not at its block's height.
+     */
+    private boolean outline(int start, int end) {
+        if (heights != null || stack.size() != frames.peek().height) {
+            return false;
+        }
         if (liveness == null) {
             liveness = Liveness.of(code);
         }
-        LoopRegion r = LoopRegion.scan(code, index, frames.size(), localType, liveness);
+        Region r = Region.scan(code, start, end, frames.size(), localType, liveness);
         if (r == null) {
             return false;
         }
@@ -516,6 +573,7 @@ final class FunctionCompiler {
         }
         FunctionCompiler inner = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
         inner.liveness = liveness;
+        inner.plan = plan;
         inner.compile(cw);
 
         for (int l : r.used) {
@@ -528,7 +586,7 @@ final class FunctionCompiler {
                 mv.visitVarInsn(localType[r.written[0]].store, localSlot[r.written[0]]);
             }
             reloadMemory();
-            resumeAt = r.end;
+            continueAfter(r, inner.fellThrough);
             return true;
         }
         int exit = temp(Vt.I32, 0);
@@ -573,11 +631,31 @@ final class FunctionCompiler {
             }
             mv.visitLabel(after);
         }
-        resumeAt = r.end;
+        continueAfter(r, inner.fellThrough);
         return true;
     }
 
-    /** Leaves an outlined loop's method: hands back the locals it wrote, returns the exit code. */
+    /**
+     * Resumes after an outlined region. Where control never reaches its end, what follows is dead
+     * code (its stack may be wasm's polymorphic one), so nothing more is emitted until a block ends.
+     */
+    private void continueAfter(Region r, boolean fellThrough) {
+        resumeAt = r.end;
+        if (!fellThrough) {
+            mv.visitMethodInsn(INVOKESTATIC, RT, "unreachable", "()Lcom/dylibso/chicory/runtime/TrapException;", false);
+            mv.visitInsn(ATHROW);
+            dead = 0;
+        }
+    }
+
+    private int loopEnd(int index) {
+        if (liveness == null) {
+            liveness = Liveness.of(code);
+        }
+        return liveness.endOf(index);
+    }
+
+    /** Leaves an outlined region's method: hands back the locals it wrote, returns the exit code. */
     private void exitRegion(int exitCode) {
         if (region.direct()) {
             if (region.written.length == 0) {
@@ -624,7 +702,7 @@ final class FunctionCompiler {
             }
             case BLOCK -> frames.push(new Frame(Kind.BLOCK, blockResults(ins.operand(0)), stack.size()));
             case LOOP -> {
-                if (OUTLINE && openLoops > 0 && outline(index)) {
+                if (OUTLINE && openLoops > 0 && outline(index, loopEnd(index))) {
                     return;
                 }
                 Frame f = new Frame(Kind.LOOP, blockResults(ins.operand(0)), stack.size());

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Which locals of a function are live (may be read before being written) at each instruction:
  * the classic backward data-flow over the function's control flow, which wasm's structured blocks
- * give directly. Used for outlined loops (see {@link LoopRegion}): only the locals live on entry
+ * give directly. Used for outlined regions (see {@link Region}): only the locals live on entry
  * are passed in, and only those written and live after the loop are handed back.
  */
 final class Liveness {
@@ -54,6 +54,16 @@ final class Liveness {
             }
         }
         return l;
+    }
+
+    /** The {@code end} of the block, loop or if at {@code i}. */
+    int endOf(int i) {
+        return end[i];
+    }
+
+    /** The {@code else} of the if at {@code i}, or -1. */
+    int elseOf(int i) {
+        return elseAt[i];
     }
 
     /** Locals live just before instruction {@code i} runs. */

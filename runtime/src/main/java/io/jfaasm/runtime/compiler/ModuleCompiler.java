@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodTooLargeException;
@@ -38,6 +39,8 @@ public final class ModuleCompiler {
     static final int CHUNK = 512;
     /** The JVM's limit on a method's bytecode. */
     private static final int MAX_METHOD_BYTES = 65535;
+    /** HotSpot leaves methods over this many bytes of bytecode to its interpreter (-XX:+DontCompileHugeMethods). */
+    private static final int HUGE_METHOD_BYTES = 8000;
 
     private final WasmModule module;
     private final int importedFunctions;
@@ -103,7 +106,11 @@ public final class ModuleCompiler {
                 ClassNode methods = new ClassNode();
                 try {
                     new FunctionCompiler(module, this, funcIdx, type, bodies[i]).compile(methods);
-                    why = tooLarge(methods);
+                    if (largestMethod(methods) > HUGE_METHOD_BYTES) {
+                        methods = split(funcIdx, type, bodies[i]);
+                    }
+                    why = largestMethod(methods) > MAX_METHOD_BYTES
+                            ? "JVM method too large (" + largestMethod(methods) + " bytes)" : null;
                 } catch (FunctionCompiler.Unsupported e) {
                     why = e.getMessage();
                 }
@@ -139,22 +146,49 @@ public final class ModuleCompiler {
                 importedFunctions, classes);
     }
 
-    /** Null when the generated methods fit the JVM's limit, else why not. */
-    private static String tooLarge(ClassNode methods) {
+    /** Recompiles a function too big for one method with parts of it as methods of their own. */
+    private ClassNode split(int funcIdx, FunctionType type, FunctionBody body) {
+        int[] heights = FunctionCompiler.stackHeights(module, this, funcIdx, type, body);
+        SplitPlan plan = SplitPlan.of(module, body.instructions(), heights, Liveness.of(body.instructions()));
+        ClassNode methods = new ClassNode();
+        new FunctionCompiler(module, this, funcIdx, type, body).compile(methods, plan);
+        return methods;
+    }
+
+    /** The bytecode size of the largest of the methods. */
+    private static int largestMethod(ClassNode methods) {
+        int largest = 0;
         for (MethodNode m : methods.methods) {
-            if (m.instructions.size() < MAX_METHOD_BYTES / 16) {
-                continue; // no instruction is that long, switches aside, which clang keeps small
+            if (m.instructions.size() < 1000) {
+                largest = Math.max(largest, m.instructions.size()); // under 8,000 bytes whatever they are
+                continue;
             }
             ClassWriter probe = new ClassWriter(0);
             probe.visit(V21, ACC_PUBLIC, "Probe", null, "java/lang/Object", null);
             m.accept(probe);
             try {
-                probe.toByteArray();
+                byte[] bytes = probe.toByteArray();
+                largest = Math.max(largest, codeLength(bytes));
             } catch (MethodTooLargeException e) {
-                return "JVM method too large (" + e.getCodeSize() + " bytes)";
+                return e.getCodeSize();
             }
         }
-        return null;
+        return largest;
+    }
+
+    /** The code length of the one method of a probe class (no interfaces, no fields), from its Code attribute. */
+    private static int codeLength(byte[] classFile) {
+        ClassReader r = new ClassReader(classFile);
+        int method = r.header + 12; // access, this, super, 0 interfaces, 0 fields, 1 method
+        int attributes = r.readUnsignedShort(method + 6);
+        char[] buffer = new char[r.getMaxStringLength()];
+        for (int k = 0, a = method + 8; k < attributes; k++) {
+            if ("Code".equals(r.readUTF8(a, buffer))) {
+                return r.readInt(a + 10); // after the name, the length, max_stack and max_locals
+            }
+            a += 6 + r.readInt(a + 2);
+        }
+        return 0;
     }
 
     private boolean tablesImported() {

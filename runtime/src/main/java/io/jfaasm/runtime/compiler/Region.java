@@ -8,33 +8,37 @@ import java.util.TreeSet;
 import org.objectweb.asm.Type;
 
 /**
- * A wasm {@code loop} that is compiled as a method of its own (outlined), called from the method
- * around it.
+ * Instructions of a function compiled as a method of their own (outlined), called from the method
+ * around them: a {@code loop} or {@code block} with its {@code end}, or a run of instructions
+ * that leaves the operand stack as it found it.
  *
  * <p>Why: HotSpot compiles a method that is called once, such as a kernel with its loop nests, only
  * "on stack" (OSR) at one loop, and those compiles are thrown away at the first path they have not
  * seen. An inner loop in its own method is called once per outer iteration, so it is compiled as a
- * normal method with a full profile, and inlined back where it is small. The outlined method takes
- * the locals live on entry as parameters and hands back the ones it writes that are live after it
- * in {@link Ctx#spill}; it returns an exit code: 0 when the loop falls through its end, {@code 1 +
- * d} when it branches to the label {@code d} levels outside the loop (the function's own frame
- * included: a return). A loop that only falls through and hands back at most one local returns
- * that local instead (see {@link #direct()}).
+ * normal method with a full profile, and inlined back where it is small. And a function too big
+ * for one JVM method (64 KiB), or for HotSpot to compile at all (8,000 bytes), such as CPython's
+ * interpreter loop, is split into methods that fit (see {@link SplitPlan}).
+ *
+ * <p>The method takes the locals live on entry as parameters and hands back the ones it writes that
+ * are live after it in {@link Ctx#spill}; it returns an exit code: 0 when control falls through
+ * its end, {@code 1 + d} when it branches to the label {@code d} levels outside it (the function's
+ * own frame included: a return). A region that only falls through and hands back at most one
+ * local returns that local instead (see {@link #direct()}).
  */
-final class LoopRegion {
+final class Region {
     /** JVM parameter slots left for the locals (255 minus the Ctx, with room to spare). */
     private static final int MAX_PARAM_SLOTS = 200;
 
-    /** Index of the {@code loop} instruction and of its {@code end}. */
+    /** Its first and last instruction. */
     final int start;
     final int end;
     /** Locals live on entry (its parameters), and those it writes that are live after it (handed back). */
     final int[] used;
     final int[] written;
-    /** The labels outside the loop it branches to, as depths counted from just outside it. */
+    /** The labels outside it that it branches to, as depths counted from just outside it. */
     final TreeSet<Integer> exits;
 
-    private LoopRegion(int start, int end, int[] used, int[] written, TreeSet<Integer> exits) {
+    private Region(int start, int end, int[] used, int[] written, TreeSet<Integer> exits) {
         this.start = start;
         this.end = end;
         this.used = used;
@@ -43,25 +47,24 @@ final class LoopRegion {
     }
 
     /**
-     * Scans the loop starting at {@code start}. Returns null when it cannot be outlined: a loop with
-     * a block type (params or results), or too many locals for a JVM method's parameters.
-     * {@code outsideDepth} is how many labels enclose the loop (the function's frame included): a
+     * Scans instructions {@code start..end}. Returns null when they cannot be outlined: a block or
+     * loop with a block type (params or results), or too many locals for a JVM method's parameters.
+     * {@code outsideDepth} is how many labels enclose it (the function's frame included): a
      * {@code return} is a branch to the outermost one.
      */
-    static LoopRegion scan(List<AnnotatedInstruction> code, int start, int outsideDepth, Vt[] localType,
+    static Region scan(List<AnnotatedInstruction> code, int start, int end, int outsideDepth, Vt[] localType,
             Liveness liveness) {
-        if (code.get(start).operand(0) != 0x40) {
+        OpCode first = code.get(start).opcode();
+        if ((first == OpCode.LOOP || first == OpCode.BLOCK) && code.get(start).operand(0) != 0x40) {
             return null;
         }
         BitSet used = new BitSet();
         BitSet written = new BitSet();
         TreeSet<Integer> exits = new TreeSet<>();
-        int depth = 0; // open constructs inside the region, the loop itself included
-        int i = start;
-        for (; i < code.size(); i++) {
+        int depth = 0; // constructs open inside the region
+        for (int i = start; i <= end; i++) {
             AnnotatedInstruction ins = code.get(i);
-            OpCode op = ins.opcode();
-            switch (op) {
+            switch (ins.opcode()) {
                 case BLOCK, LOOP, IF -> depth++;
                 case END -> depth--;
                 case BR, BR_IF -> exit((int) ins.operand(0), depth, exits);
@@ -78,12 +81,9 @@ final class LoopRegion {
                 }
                 default -> { }
             }
-            if (depth == 0) {
-                break;
-            }
         }
         used.and(liveness.liveIn(start));
-        written.and(liveness.liveOut(start, i));
+        written.and(liveness.liveOut(start, end));
         int slots = 0;
         for (int l = used.nextSetBit(0); l >= 0; l = used.nextSetBit(l + 1)) {
             slots += localType[l].size;
@@ -91,7 +91,7 @@ final class LoopRegion {
         if (slots > MAX_PARAM_SLOTS) {
             return null;
         }
-        return new LoopRegion(start, i, used.stream().toArray(), written.stream().toArray(), exits);
+        return new Region(start, end, used.stream().toArray(), written.stream().toArray(), exits);
     }
 
     private static void exit(int label, int depth, TreeSet<Integer> exits) {
@@ -101,7 +101,7 @@ final class LoopRegion {
     }
 
     String methodName(int funcIdx) {
-        return FunctionCompiler.methodName(funcIdx) + "_" + start;
+        return FunctionCompiler.methodName(funcIdx) + "_" + start + "_" + end;
     }
 
     String descriptor(Vt[] localType) {
@@ -118,7 +118,7 @@ final class LoopRegion {
 
     /**
      * Whether the method returns the one local it hands back (or nothing) instead of an exit code:
-     * a loop that only falls through its end, such as a reduction. The common case, and the
+     * a region that only falls through its end, such as a reduction loop. The common case, and the
      * cheap one: no {@link Ctx#spill} round trip.
      */
     boolean direct() {

@@ -1,0 +1,177 @@
+package io.jfaasm.runtime.compiler;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+
+/**
+ * Which parts of a big function become methods of their own (see {@link Region}), so that every
+ * method stays within about {@link #BUDGET} wasm instructions: small enough for HotSpot to compile
+ * (it leaves methods over 8,000 bytes of bytecode to its interpreter) and far from the JVM's
+ * 64 KiB limit.
+ *
+ * <p>Bottom-up over the function's blocks: a body (the instructions at one nesting level) over
+ * budget first gives up its biggest blocks and loops, then runs of its instructions between points
+ * where the operand stack is as the body found it. Only regions whose branches out carry no value
+ * (returns aside) qualify. The plan is advice: the compiler checks each region again and compiles
+ * inline any it cannot outline.
+ */
+final class SplitPlan {
+    /** Wasm instructions per method the plan aims at: a few bytes of bytecode each. */
+    static final int BUDGET = 1200;
+
+    private final WasmModule module;
+    private final List<AnnotatedInstruction> code;
+    /** Operand stack height at each instruction relative to its innermost block, -1 where dead. */
+    private final int[] heights;
+    private final Liveness structure;
+    /** Region starts to their ends (one start can begin a run and, inside it, a block). */
+    private final Map<Integer, NavigableSet<Integer>> regions = new HashMap<>();
+    /** The blocks around the body being planned, innermost first. */
+    private final ArrayDeque<Integer> enclosing = new ArrayDeque<>();
+
+    private SplitPlan(WasmModule module, List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
+        this.module = module;
+        this.code = code;
+        this.heights = heights;
+        this.structure = structure;
+    }
+
+    static SplitPlan of(WasmModule module, List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
+        SplitPlan plan = new SplitPlan(module, code, heights, structure);
+        plan.body(0, code.size() - 2); // the last instruction is the function's end
+        return plan;
+    }
+
+    /** The ends of the regions planned to start at {@code start}, longest first; empty if none. */
+    NavigableSet<Integer> endsAt(int start) {
+        NavigableSet<Integer> ends = regions.get(start);
+        return ends == null ? new TreeSet<Integer>().descendingSet() : ends.descendingSet();
+    }
+
+    int size() {
+        return regions.values().stream().mapToInt(NavigableSet::size).sum();
+    }
+
+    private record Item(int start, int end, int weight, boolean construct) {}
+
+    /** Plans instructions {@code from..to}, all at one nesting level; returns how many stay in the method. */
+    private int body(int from, int to) {
+        List<Item> items = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            OpCode op = code.get(i).opcode();
+            if (op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF) {
+                int end = structure.endOf(i);
+                int other = op == OpCode.IF ? structure.elseOf(i) : -1;
+                enclosing.push(i);
+                int inside = other >= 0 ? 1 + body(i + 1, other - 1) + body(other + 1, end - 1) : body(i + 1, end - 1);
+                enclosing.pop();
+                items.add(new Item(i, end, inside + 2, op != OpCode.IF));
+                i = end;
+            } else {
+                items.add(new Item(i, i, 1, false));
+            }
+        }
+        int total = items.stream().mapToInt(Item::weight).sum();
+        if (total <= BUDGET) {
+            return total;
+        }
+        // whole blocks and loops, biggest first
+        List<Item> byWeight = new ArrayList<>(items);
+        byWeight.sort(Comparator.comparingInt(Item::weight).reversed());
+        List<Item> kept = new ArrayList<>(items);
+        for (Item c : byWeight) {
+            if (total <= BUDGET || c.weight() <= BUDGET / 8) {
+                break;
+            }
+            if (c.construct() && outlinable(c.start(), c.end())) {
+                plan(c.start(), c.end());
+                total -= c.weight() - 1;
+                kept.set(kept.indexOf(c), new Item(c.start(), c.end(), 1, true));
+            }
+        }
+        if (total <= BUDGET) {
+            return total;
+        }
+        // runs of items between points where the stack is as the body found it
+        total = 0;
+        int runStart = -1;
+        int runWeight = 0;
+        for (Item it : kept) {
+            if (runStart < 0 && heights[it.start()] == 0) {
+                runStart = it.start();
+                runWeight = 0;
+            }
+            if (runStart < 0) {
+                total += it.weight();
+                continue;
+            }
+            runWeight += it.weight();
+            int next = it.end() + 1;
+            if (runWeight >= BUDGET / 2 && heights[next] == 0 && outlinable(runStart, it.end())) {
+                plan(runStart, it.end());
+                total += 1;
+                runStart = -1;
+            }
+        }
+        return runStart >= 0 ? total + runWeight : total;
+    }
+
+    private void plan(int start, int end) {
+        regions.computeIfAbsent(start, k -> new TreeSet<>()).add(end);
+    }
+
+    /** Whether no branch leaves {@code start..end} carrying a value (a return may). */
+    private boolean outlinable(int start, int end) {
+        AnnotatedInstruction first = code.get(start);
+        if ((first.opcode() == OpCode.BLOCK || first.opcode() == OpCode.LOOP) && first.operand(0) != 0x40) {
+            return false;
+        }
+        int depth = 0;
+        for (int i = start; i <= end; i++) {
+            AnnotatedInstruction ins = code.get(i);
+            switch (ins.opcode()) {
+                case BLOCK, LOOP, IF -> depth++;
+                case END -> depth--;
+                case BR, BR_IF -> {
+                    if (!emptyExit((int) ins.operand(0), depth)) {
+                        return false;
+                    }
+                }
+                case BR_TABLE -> {
+                    for (int k = 0; k < ins.operandCount(); k++) {
+                        if (!emptyExit((int) ins.operand(k), depth)) {
+                            return false;
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+        return true;
+    }
+
+    /** Whether a branch to {@code label} from {@code depth} blocks inside the region carries nothing out of it. */
+    private boolean emptyExit(int label, int depth) {
+        int d = label - depth;
+        if (d < 0 || d >= enclosing.size()) {
+            return true; // inside the region, or the function's own label: a return
+        }
+        int target = new ArrayList<>(enclosing).get(d);
+        AnnotatedInstruction t = code.get(target);
+        if (t.opcode() == OpCode.LOOP) {
+            return true; // a branch to a loop carries its params: none without multi-value
+        }
+        long bt = t.operand(0);
+        return bt == 0x40 || !ValType.isValid(bt) && module.typeSection().getType((int) bt).returns().isEmpty();
+    }
+}
