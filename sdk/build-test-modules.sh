@@ -42,4 +42,20 @@ for wat in "${wats[@]}"; do
         echo "built $name.wasm ${flags:+($flags)}"
     fi
 done
+# The compiler tier's hand-written modules: ops.wat (CompilerOpsTest) and the generated big.wat
+# (CompilerSplitTest, from gen_big.py).
+COMP_DIR="$(cd "$SDK_DIR/../runtime/src/test/resources/compiler" && pwd)"
+big_wat="$(mktemp --suffix=.wat)"
+python3 "$COMP_DIR/big/gen_big.py" > "$big_wat"
+for pair in "$COMP_DIR/ops/ops.wat:ops/ops.wasm" "$big_wat:big/big.wasm"; do
+    wat="${pair%%:*}" target="$COMP_DIR/${pair#*:}"
+    built="$out_dir/$(basename "$target")"
+    [ $check = 1 ] || built="$target"
+    "$WAT2WASM" "$wat" -o "$built"
+    if [ $check = 1 ] && ! cmp -s "$built" "$target"; then
+        echo "DIFFERS ${pair#*:} (rebuild with sdk/build-test-modules.sh)" >&2
+        status=1
+    fi
+done
+rm -f "$big_wat"
 exit $status
