@@ -85,6 +85,81 @@ public final class ModuleCompiler {
         ModuleCode chunkOf(int funcIdx) {
             return chunks[(funcIdx - importedFunctions) / CHUNK];
         }
+
+        /** The classes and what they cover, for the code cache, after a digest of them. */
+        byte[] write() {
+            byte[] body = writeBody();
+            byte[] digest = sha256(body);
+            byte[] entry = java.util.Arrays.copyOf(digest, digest.length + body.length);
+            System.arraycopy(body, 0, entry, digest.length, body.length);
+            return entry;
+        }
+
+        private static byte[] sha256(byte[] bytes) {
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private byte[] writeBody() {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                out.writeInt(importedFunctions);
+                out.writeInt(compiled.length);
+                for (boolean c : compiled) {
+                    out.writeBoolean(c);
+                }
+                out.writeInt(fallbackReasons.size());
+                for (Map.Entry<Integer, String> e : fallbackReasons.entrySet()) {
+                    out.writeInt(e.getKey());
+                    out.writeUTF(e.getValue());
+                }
+                out.writeInt(chunks.length);
+                out.writeInt(classFiles.size());
+                for (Map.Entry<String, byte[]> e : classFiles.entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeInt(e.getValue().length);
+                    out.write(e.getValue());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        /**
+         * What {@link #write()} wrote, with its classes loaded. A damaged entry is refused before any
+         * class is defined: the JVM verifies a class only at its first use, too late to recompile.
+         */
+        static Result read(byte[] entry) throws java.io.IOException {
+            if (entry.length < 32 || !java.util.Arrays.equals(sha256(java.util.Arrays.copyOfRange(entry, 32, entry.length)),
+                    java.util.Arrays.copyOf(entry, 32))) {
+                throw new java.io.IOException("damaged entry (digest mismatch)");
+            }
+            java.io.DataInputStream in = new java.io.DataInputStream(
+                    new java.io.ByteArrayInputStream(entry, 32, entry.length - 32));
+            int imported = in.readInt();
+            boolean[] compiled = new boolean[in.readInt()];
+            for (int k = 0; k < compiled.length; k++) {
+                compiled[k] = in.readBoolean();
+            }
+            Map<Integer, String> reasons = new TreeMap<>();
+            for (int k = in.readInt(); k > 0; k--) {
+                reasons.put(in.readInt(), in.readUTF());
+            }
+            int chunkCount = in.readInt();
+            Map<String, byte[]> classes = new LinkedHashMap<>();
+            for (int k = in.readInt(); k > 0; k--) {
+                String name = in.readUTF();
+                byte[] file = new byte[in.readInt()];
+                in.readFully(file);
+                classes.put(name, file);
+            }
+            String prefix = classes.keySet().iterator().next().replaceAll("_[0-9a-z]+$", "");
+            return new Result(load(classes, chunkCount, c -> prefix + "_" + c), compiled, reasons, imported, classes);
+        }
     }
 
     public static Result compile(WasmModule module) {

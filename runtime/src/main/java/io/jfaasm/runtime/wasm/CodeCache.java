@@ -24,10 +24,18 @@ import java.util.Properties;
  * put JVM code into the host.
  */
 public final class CodeCache implements Cache {
+    private final Path root;
     private final Path dir;
 
+    /** Chicory's compiled code, under {@code root}. */
     public CodeCache(Path root) {
-        this.dir = root.resolve("chicory-" + engineVersion());
+        this(root, "chicory-" + engineVersion());
+    }
+
+    /** Another compiler's code, in a directory of its own under {@code root} (named with its version). */
+    public CodeCache(Path root, String compiler) {
+        this.root = root;
+        this.dir = root.resolve(compiler);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -37,6 +45,11 @@ public final class CodeCache implements Cache {
 
     public Path directory() {
         return dir;
+    }
+
+    /** The directory holding every compiler's directory. */
+    public Path root() {
+        return root;
     }
 
     /** The file for a module digest ("sha-256:BASE64" as Chicory names it). */

@@ -37,6 +37,8 @@ public final class WasmEngine {
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
 
     private final CodeCache cache;
+    /** JFaasm's tier's compiled classes, next to Chicory's; null without a cache. */
+    private final CodeCache tierCache;
     private final int maxModuleBytes;
     private final Engine engine;
 
@@ -52,6 +54,8 @@ public final class WasmEngine {
      */
     public WasmEngine(CodeCache cache, int maxModuleBytes, Engine engine) {
         this.cache = cache;
+        this.tierCache = cache == null || engine != Engine.JFAASM ? null
+                : new CodeCache(cache.root(), "jfaasm-tier-" + JfaasmCode.version());
         this.maxModuleBytes = maxModuleBytes;
         this.engine = engine;
     }
@@ -286,8 +290,8 @@ public final class WasmEngine {
             }
             case JFAASM -> {
                 // Chicory's compiler (through the code cache) only for functions our tier leaves.
-                JfaasmCode code = JfaasmCode.compile(module, () -> compileChicory(module).factory());
-                return new Compiled(code.machineFactory(), false);
+                JfaasmCode code = JfaasmCode.compile(module, () -> compileChicory(module).factory(), tierCache);
+                return new Compiled(code.machineFactory(), code.fromCache());
             }
             default -> {
                 return compileChicory(module);

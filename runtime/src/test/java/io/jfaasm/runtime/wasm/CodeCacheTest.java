@@ -164,4 +164,42 @@ class CodeCacheTest {
         }
         assertThat(files()).as("one entry, no temp files").hasSize(1);
     }
+
+    @Test
+    void theJfaasmTiersClassesAreCachedAndARestartLoadsThem() throws IOException {
+        for (int run = 0; run < 2; run++) {
+            try (FaasletHost host = FaasletHost.create(FaasletHost.Config.defaults().withCodeCacheDir(dir)
+                    .withEngine(Engine.JFAASM))) {
+                CompiledModule m = host.load(HELLO);
+                assertThat(m.fromCache()).as("run %d", run).isEqualTo(run == 1);
+                assertRunsHello(host, m);
+            }
+        }
+        assertThat(files()).extracting(p -> p.getParent().getFileName().toString())
+                .singleElement().asString().startsWith("jfaasm-tier-");
+    }
+
+    @Test
+    void aDamagedJfaasmTierEntryIsRecompiledAndRuns() throws IOException {
+        FaasletHost.Config config = FaasletHost.Config.defaults().withCodeCacheDir(dir).withEngine(Engine.JFAASM);
+        try (FaasletHost host = FaasletHost.create(config)) {
+            host.load(HELLO);
+        }
+        Path entry = files().getFirst();
+        byte[] good = Files.readAllBytes(entry);
+        for (byte[] damaged : List.of(Arrays.copyOf(good, good.length / 2), new byte[0],
+                flip(good, good.length - 100), flip(good, good.length / 2))) {
+            Files.write(entry, damaged);
+            try (FaasletHost host = FaasletHost.create(config)) {
+                CompiledModule m = host.load(HELLO);
+                assertRunsHello(host, m);
+            }
+        }
+    }
+
+    private static byte[] flip(byte[] bytes, int at) {
+        byte[] copy = bytes.clone();
+        copy[at] ^= 0x5a;
+        return copy;
+    }
 }
