@@ -138,7 +138,7 @@ public final class RedisFunctionStore implements FunctionStore, AutoCloseable {
     public void put(FunctionInfo info, byte[] wasm) {
         String sha = sha256(wasm); // the bytes decide the version, whatever the description says
         FunctionInfo stored = new FunctionInfo(info.id(), sha, wasm.length, info.compileMillis(), info.uploadedAt(),
-                info.idempotent(), info.network());
+                info.idempotent(), info.network(), info.engine());
         redis.call("store function " + info.id(), () -> PUT.run(redis.bytes(), ScriptOutputType.INTEGER,
                 new byte[][] {utf8(index), utf8(gen)},
                 utf8(field(info.id())), utf8(meta(stored)), wasm, utf8(blobPrefix), utf8(channel), utf8(sha)));

@@ -162,6 +162,7 @@ public final class FaasletHost implements AutoCloseable {
 
     private final Config config;
     private final WasmEngine engine;
+    private final Map<Engine, WasmEngine> otherEngines = new ConcurrentHashMap<>();
     private final ExecutorService callThreads;
     private final ScheduledThreadPoolExecutor watchdog;
     private final Map<CompiledModule, Function> functions = new ConcurrentHashMap<>();
@@ -202,6 +203,14 @@ public final class FaasletHost implements AutoCloseable {
         return engine;
     }
 
+    /** The host's engine, or another one sharing its code cache (made once, at first use). */
+    private WasmEngine engineFor(Engine e) {
+        if (e == null || e == engine.engine()) {
+            return engine;
+        }
+        return otherEngines.computeIfAbsent(e, k -> new WasmEngine(engine.cache(), config.maxModuleBytes(), k));
+    }
+
     /**
      * Validates and compiles a module, then initialises it into a Proto-Faaslet (when snapshots are
      * on). Throws {@link io.jfaasm.runtime.wasm.InvalidModuleException} for a bad module and
@@ -216,7 +225,12 @@ public final class FaasletHost implements AutoCloseable {
      * state (and may map it, see {@link ProtoFaaslet}).
      */
     public CompiledModule load(byte[] wasm, String user) {
-        CompiledModule module = engine.load(wasm);
+        return load(wasm, user, null);
+    }
+
+    /** As {@link #load(byte[], String)}, run by {@code engine} (null: the host's). */
+    public CompiledModule load(byte[] wasm, String user, Engine engine) {
+        CompiledModule module = engineFor(engine).load(wasm);
         if (config.snapshots()) {
             Function f = onCallThread(() -> withDeadline(config.initLimits().timeout(),
                     deadline -> function(module, user, deadline::expired)));

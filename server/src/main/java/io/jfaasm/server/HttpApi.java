@@ -13,6 +13,7 @@ import io.jfaasm.runtime.scheduler.CallStatus;
 import io.jfaasm.runtime.scheduler.ForwardedCall;
 import io.jfaasm.runtime.scheduler.FunctionId;
 import io.jfaasm.runtime.scheduler.FunctionInfo;
+import io.jfaasm.runtime.wasm.Engine;
 import io.jfaasm.runtime.scheduler.QueueFullException;
 import io.jfaasm.runtime.scheduler.Scheduler;
 import io.jfaasm.runtime.scheduler.UnknownFunctionException;
@@ -182,10 +183,11 @@ final class HttpApi {
         refuseWhileDraining();
         boolean idempotent = booleanParam(ctx, "idempotent");
         NetworkPolicy network = NetworkParams.of(ctx);
+        Engine engine = engineParam(ctx);
         byte[] wasm = Bodies.read(ctx, config.maxUploadBytes(), "module");
         FunctionInfo info;
         try {
-            info = scheduler.upload(id, wasm, idempotent, network);
+            info = scheduler.upload(id, wasm, FunctionInfo.declared(id, idempotent, network, engine));
         } catch (InvalidModuleException | InitialisationException e) {
             metrics.uploaded(false);
             throw e;
@@ -270,8 +272,22 @@ final class HttpApi {
     }
 
     /** A function's description, with the network its calls get now (its own policy plus its user's list). */
-    private static Map<String, Object> functionJson(FunctionInfo info, NetworkPolicy effective) {
+    /** {@code ?engine=jfaasm|chicory-compiler|chicory-interpreter}; null when absent (the host's). */
+    private static Engine engineParam(Context ctx) {
+        String e = ctx.queryParam("engine");
+        if (e == null || e.isEmpty()) {
+            return null;
+        }
+        try {
+            return Engine.parse(e);
+        } catch (IllegalArgumentException bad) {
+            throw ApiError.badRequest(bad.getMessage());
+        }
+    }
+
+    private Map<String, Object> functionJson(FunctionInfo info, NetworkPolicy effective) {
         Map<String, Object> m = functionJson(info);
+        m.put("engine", (info.engine() != null ? info.engine() : scheduler.host().engine().engine()).id());
         m.put("network", NetworkParams.json(info.network(), effective));
         return m;
     }

@@ -74,6 +74,22 @@ class HttpApiTest {
     }
 
     @Test
+    void theEngineIsChosenPerFunctionAtUploadAndABadOneIsRefused() {
+        Response r = http.put("/f/carol/hello?engine=chicory-interpreter", example("hello"));
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.json().get("engine").asText()).isEqualTo("chicory-interpreter");
+        assertThat(http.get("/f/carol/hello").json().get("engine").asText()).isEqualTo("chicory-interpreter");
+        assertThat(http.post("/f/carol/hello", "x").text()).isEqualTo("Hello x");
+        assertThat(http.get("/f/demo/hello").json().get("engine").asText()).as("the host's")
+                .isEqualTo(server.scheduler().host().engine().engine().id());
+
+        Response bad = http.put("/f/carol/other?engine=v8", example("hello"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.text()).contains("unknown engine 'v8'");
+        assertThat(http.get("/f/carol/other").status()).as("nothing stored").isEqualTo(404);
+    }
+
+    @Test
     void aReuploadReplacesTheFunction() {
         assertThat(http.put("/f/bob/swap", example("hello")).status()).isEqualTo(201);
         assertThat(http.post("/f/bob/swap", "x").text()).isEqualTo("Hello x");

@@ -221,8 +221,16 @@ public final class Scheduler implements AutoCloseable {
      * which its user's allow-list is added when a call runs).
      */
     public FunctionInfo upload(FunctionId id, byte[] wasm, boolean idempotent, NetworkPolicy network) {
+        return upload(id, wasm, FunctionInfo.declared(id, idempotent, network));
+    }
+
+    /**
+     * As {@link #upload(FunctionId, byte[])}, with what the uploader declared: idempotence, network,
+     * and the engine that runs it (null: this host's).
+     */
+    public FunctionInfo upload(FunctionId id, byte[] wasm, FunctionInfo declared) {
         synchronized (lockOf(id)) { // the memory and the store agree on the version
-            Deployed d = deploy(id, wasm, FunctionInfo.declared(id, idempotent, network));
+            Deployed d = deploy(id, wasm, declared);
             store.put(d.info, wasm);
             return d.info;
         }
@@ -239,13 +247,14 @@ public final class Scheduler implements AutoCloseable {
      */
     private Deployed deploy(FunctionId id, byte[] wasm, FunctionInfo stored) {
         long start = System.nanoTime();
-        CompiledModule module = host.load(wasm, id.user());
+        CompiledModule module = host.load(wasm, id.user(), stored == null ? null : stored.engine());
         long millis = (System.nanoTime() - start) / 1_000_000;
         boolean sameVersion = stored != null && module.sha256().equals(stored.sha256());
         FunctionInfo info = new FunctionInfo(id, module.sha256(), wasm.length,
                 sameVersion ? stored.compileMillis() : millis,
                 sameVersion ? stored.uploadedAt() : Instant.now(),
-                stored != null && stored.idempotent(), stored == null ? null : stored.network());
+                stored != null && stored.idempotent(), stored == null ? null : stored.network(),
+                stored == null ? null : stored.engine());
         Deployed d = new Deployed(info, module, config.maxPerFunction());
         retire(functions.put(id, d));
         return d;

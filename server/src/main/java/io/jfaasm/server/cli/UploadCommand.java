@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "refuses is reported with the loader's reason. A re-upload replaces the function",
             "atomically: calls in flight finish on the old version. Its calls reach no network",
             "unless --allow (or the user's list, 'jfaasm net') names where. Prints one line",
-            "  uploaded USER/FUNCTION: N bytes, sha256 HASH, compiled in N ms",
+            "  uploaded USER/FUNCTION: N bytes, sha256 HASH, compiled in N ms by ENGINE",
             "or, with --json, the server's answer as it is.",
             ""
         },
@@ -60,6 +60,11 @@ final class UploadCommand extends ClientCommand {
     @Option(names = "--sockets", paramLabel = "N", description = "Sockets a call may hold open at once (server default: 16).")
     Integer sockets;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", description = {
+            "What runs this function: jfaasm (JFaasm's compiler tier), chicory-compiler or",
+            "chicory-interpreter (server default: its own engine, see 'jfaasm serve --help')."})
+    String engine;
+
     @Override
     int run(ServerClient client) {
         byte[] wasm = readLocal(file);
@@ -69,14 +74,14 @@ final class UploadCommand extends ClientCommand {
             return 0;
         }
         Map<?, ?> m = r.jsonObject();
-        System.out.printf("uploaded %s/%s: %s bytes, sha256 %s, compiled in %s ms%n",
+        System.out.printf("uploaded %s/%s: %s bytes, sha256 %s, compiled in %s ms by %s%n",
                 or(m, "user", user), or(m, "function", function), or(m, "sizeBytes", String.valueOf(wasm.length)),
-                or(m, "sha256", "?"), or(m, "compileMillis", "?"));
+                or(m, "sha256", "?"), or(m, "compileMillis", "?"), or(m, "engine", "?"));
         System.out.flush();
         return 0;
     }
 
-    /** {@code ?idempotent=true&allow=...&bandwidth=...&sockets=...}, as the options say; "" for none. */
+    /** {@code ?idempotent=true&allow=...&bandwidth=...&sockets=...&engine=...}, as the options say; "" for none. */
     private String query() {
         List<String> q = new ArrayList<>();
         if (idempotent) {
@@ -88,6 +93,9 @@ final class UploadCommand extends ClientCommand {
         }
         if (sockets != null) {
             q.add("sockets=" + sockets);
+        }
+        if (engine != null) {
+            q.add("engine=" + seg(engine));
         }
         return q.isEmpty() ? "" : "?" + String.join("&", q);
     }

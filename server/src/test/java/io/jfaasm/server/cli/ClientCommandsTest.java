@@ -104,6 +104,11 @@ class ClientCommandsTest {
                 .contains("\"idempotent\":false");
         assertThat(jfaasm("upload", "--json", "--idempotent", "demo", "hello2", RunCommandTest.example("hello"))).isZero();
         assertThat(stdout()).contains("\"idempotent\":true");
+        assertThat(jfaasm("upload", "--engine", "chicory-compiler", "demo", "hello3", RunCommandTest.example("hello")))
+                .as(stderr()).isZero();
+        assertThat(stdout()).contains("compiled in ").endsWith(" ms by chicory-compiler\n");
+        assertThat(jfaasm("upload", "--engine", "v8", "demo", "hello4", RunCommandTest.example("hello"))).isNotZero();
+        assertThat(stderr()).contains("unknown engine 'v8'");
     }
 
     @Test
