@@ -20,14 +20,18 @@ import java.util.TreeSet;
  * 64 KiB limit.
  *
  * <p>Bottom-up over the function's blocks: a body (the instructions at one nesting level) over
- * budget first gives up its biggest blocks and loops, then runs of its instructions between points
- * where the operand stack is as the body found it. Only regions whose branches out carry no value
+ * budget first gives up the runs of instructions between its big blocks (an interpreter's case
+ * bodies: its dispatch then stays one switch, each case one call), then its biggest blocks and
+ * loops, then runs across everything (long straight-line code). Runs start and end at points where
+ * the operand stack is as the body found it. Only regions whose branches out carry no value
  * (returns aside) qualify. The plan is advice: the compiler checks each region again and compiles
  * inline any it cannot outline.
  */
 final class SplitPlan {
     /** Wasm instructions per method the plan aims at: a few bytes of bytecode each. */
     static final int BUDGET = 1200;
+    /** The shortest run worth a method of its own where it ends at a block's end or before a big block. */
+    static final int MIN_RUN = 16;
 
     private final WasmModule module;
     private final List<AnnotatedInstruction> code;
@@ -81,14 +85,18 @@ final class SplitPlan {
                 items.add(new Item(i, i, 1, false));
             }
         }
-        int total = items.stream().mapToInt(Item::weight).sum();
+        if (weight(items) <= BUDGET) {
+            return weight(items);
+        }
+        // runs of instructions between big blocks: an interpreter's case bodies, each then one call
+        List<Item> kept = runs(items, false);
+        int total = weight(kept);
         if (total <= BUDGET) {
             return total;
         }
         // whole blocks and loops, biggest first
-        List<Item> byWeight = new ArrayList<>(items);
+        List<Item> byWeight = new ArrayList<>(kept);
         byWeight.sort(Comparator.comparingInt(Item::weight).reversed());
-        List<Item> kept = new ArrayList<>(items);
         for (Item c : byWeight) {
             if (total <= BUDGET || c.weight() <= BUDGET / 8) {
                 break;
@@ -102,28 +110,63 @@ final class SplitPlan {
         if (total <= BUDGET) {
             return total;
         }
-        // runs of items between points where the stack is as the body found it
-        total = 0;
-        int runStart = -1;
+        // runs across everything left: long straight-line code
+        return weight(runs(kept, true));
+    }
+
+    private static int weight(List<Item> items) {
+        return items.stream().mapToInt(Item::weight).sum();
+    }
+
+    /**
+     * Plans runs of consecutive items that start where the stack is as the body found it, and
+     * returns the items with each run as one. A run closes at such a point once it is half the
+     * budget; at the body's end, or (unless {@code acrossBig}) before a big block, once it is
+     * {@link #MIN_RUN} long: there it may also end in dead code (a case body ending in a branch).
+     */
+    private List<Item> runs(List<Item> items, boolean acrossBig) {
+        List<Item> out = new ArrayList<>();
+        int first = -1; // index in items of the open run's first item
         int runWeight = 0;
-        for (Item it : kept) {
-            if (runStart < 0 && heights[it.start()] == 0) {
-                runStart = it.start();
-                runWeight = 0;
+        for (int k = 0; k <= items.size(); k++) {
+            Item it = k < items.size() ? items.get(k) : null;
+            boolean barrier = it == null || !acrossBig && it.construct() && it.weight() > BUDGET / 4;
+            if (first >= 0 && barrier) {
+                Item last = items.get(k - 1);
+                int next = last.end() + 1;
+                boolean closable = heights[next] == 0 || it == null && heights[next] < 0;
+                if (runWeight >= MIN_RUN && closable && outlinable(items.get(first).start(), last.end())) {
+                    plan(items.get(first).start(), last.end());
+                    out.add(new Item(items.get(first).start(), last.end(), 1, false));
+                } else {
+                    out.addAll(items.subList(first, k));
+                }
+                first = -1;
             }
-            if (runStart < 0) {
-                total += it.weight();
+            if (it == null) {
+                break;
+            }
+            if (barrier) {
+                out.add(it);
                 continue;
+            }
+            if (first < 0) {
+                if (heights[it.start()] != 0) {
+                    out.add(it);
+                    continue;
+                }
+                first = k;
+                runWeight = 0;
             }
             runWeight += it.weight();
             int next = it.end() + 1;
-            if (runWeight >= BUDGET / 2 && heights[next] == 0 && outlinable(runStart, it.end())) {
-                plan(runStart, it.end());
-                total += 1;
-                runStart = -1;
+            if (runWeight >= BUDGET / 2 && heights[next] == 0 && outlinable(items.get(first).start(), it.end())) {
+                plan(items.get(first).start(), it.end());
+                out.add(new Item(items.get(first).start(), it.end(), 1, false));
+                first = -1;
             }
         }
-        return runStart >= 0 ? total + runWeight : total;
+        return out;
     }
 
     private void plan(int start, int end) {
