@@ -4,6 +4,7 @@ for CompilerSplitTest. Deterministic: no randomness beyond a fixed-seed generato
 
   straight(p) -> i64   ~30,000 instructions of straight-line code at one nesting level, with ifs,
                        loads, stores and an early return: split into runs of instructions
+  select(n) -> i32     a switch whose 96 cases leave values: branches out carry them
   interp(n) -> i32     a bytecode interpreter: a dispatch loop around a br_table into 256 nested
                        case blocks, cases that loop, return, halt, touch memory and branch back:
                        split into blocks whose exits carry no value
@@ -69,6 +70,24 @@ for k in range(CASES):
       ' i32.const 4095 i32.and local.set $pc')
     w('        br $dispatch')
 w('      ))')
+w('    local.get $acc)')
+# select: a switch whose cases produce values: branches out of nested blocks carry them
+CASES2 = 96
+w('  (func (export "select") (param $n i32) (result i32) (local $i i32) (local $acc i32)')
+w('    (loop $again')
+w('      local.get $acc')
+w('      ' + ' '.join(f'(block $v{k} (result i32)' for k in reversed(range(CASES2))))
+w('      local.get $i local.get $n i32.add local.get $i i32.const 1 i32.add local.get $n i32.mul i32.xor')
+w('      local.get $i local.get $n i32.add i32.const ' + str(CASES2 + 3) + ' i32.rem_u')
+w('      br_table ' + ' '.join(f'$v{k}' for k in range(CASES2)) + ' $v0')
+for k in range(CASES2):
+    w(f'      ) ;; case {k}: the value on the stack')
+    for j in range(16):
+        w(f'      i32.const {r.randrange(1, 1 << 20)} i32.xor i32.const {r.randrange(3, 77) | 1} i32.mul')
+    if k % 9 == 4:
+        w(f'      local.get $i i32.const {k} i32.eq if i32.const {k} return end')
+w('      i32.add local.set $acc')
+w('      local.get $i i32.const 1 i32.add local.tee $i i32.const 500 i32.lt_u br_if $again)')
 w('    local.get $acc)')
 w(')')
 print('\n'.join(out))

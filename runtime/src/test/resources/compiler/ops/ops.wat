@@ -553,7 +553,7 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $outer (i32.lt_u (local.get $i) (i32.const 3))))
     (local.get $s))
-  ;; a branch out of the inner loop carrying a value: the loop stays inline
+  ;; a branch out of the inner loop carrying a value (through Ctx.ret)
   (func (export "nest.value_out") (param i32) (result i32)
     (local $i i32) (local $j i32) (local $t i32)
     (loop $outer

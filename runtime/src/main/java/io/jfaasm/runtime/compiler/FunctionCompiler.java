@@ -251,6 +251,14 @@ final class FunctionCompiler {
         emitRange(region.start, region.end);
         fellThrough = dead < 0;
         if (fellThrough) {
+            for (Vt t : region.results) { // the block's result, on top
+                int tmp = temp(t, 0);
+                mv.visitVarInsn(t.store, tmp);
+                mv.visitVarInsn(ALOAD, ctxSlot);
+                mv.visitVarInsn(t.load, tmp);
+                toLong(t);
+                mv.visitFieldInsn(PUTFIELD, CTX, "ret", "J");
+            }
             exitRegion(0);
         }
         mv.visitMaxs(0, 0);
@@ -557,19 +565,16 @@ final class FunctionCompiler {
         if (liveness == null) {
             liveness = Liveness.of(code);
         }
-        Region r = Region.scan(code, start, end, frames.size(), localType, liveness);
+        OpCode first = code.get(start).opcode();
+        List<Vt> produced = first == OpCode.BLOCK || first == OpCode.LOOP
+                ? blockResults(code.get(start).operand(0)) : List.of();
+        Region r = Region.scan(code, start, end, frames.size(), localType, liveness, produced);
         if (r == null) {
             return false;
         }
-        for (int d : r.exits) {
-            Frame f = target(d);
-            if (f.kind != Kind.FUNC && f.kind != Kind.EXIT && !f.arity().isEmpty()) {
-                return false; // a branch out carrying a value: not handed back in this version
-            }
-        }
-        List<List<Vt>> around = new ArrayList<>(); // only the function's frame carries a value out
+        List<List<Vt>> around = new ArrayList<>(); // what a branch to each label outside carries
         for (Frame f : frames) {
-            around.add(f == frames.peekLast() ? f.results : List.of());
+            around.add(f.arity());
         }
         FunctionCompiler inner = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
         inner.liveness = liveness;
@@ -617,8 +622,8 @@ final class FunctionCompiler {
             for (int k = 0; k < keys.length; k++) {
                 mv.visitLabel(labels[k]);
                 Frame f = target(keys[k] - 1);
-                if (f == frames.peekLast() && !f.results.isEmpty()) { // a return: its value
-                    Vt t = f.results.get(0);
+                if (!f.arity().isEmpty()) { // the value the branch carries
+                    Vt t = f.arity().get(0);
                     mv.visitVarInsn(ALOAD, ctxSlot);
                     mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
                     fromLong(t);
@@ -630,6 +635,12 @@ final class FunctionCompiler {
                 }
             }
             mv.visitLabel(after);
+        }
+        for (Vt t : r.results) { // what a block with a result leaves when it falls through
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
+            fromLong(t);
+            push(t);
         }
         continueAfter(r, inner.fellThrough);
         return true;

@@ -36,7 +36,7 @@ import org.objectweb.asm.tree.MethodNode;
 public final class ModuleCompiler {
     static final String PACKAGE = "io/jfaasm/generated/";
     /** Functions per generated class. */
-    static final int CHUNK = 512;
+    static final int CHUNK = 200;
     /** The JVM's limit on a method's bytecode. */
     private static final int MAX_METHOD_BYTES = 65535;
     /** HotSpot leaves methods over this many bytes of bytecode to its interpreter (-XX:+DontCompileHugeMethods). */
@@ -224,7 +224,7 @@ public final class ModuleCompiler {
     /** Recompiles a function too big for one method with parts of it as methods of their own. */
     private ClassNode split(int funcIdx, FunctionType type, FunctionBody body) {
         int[] heights = FunctionCompiler.stackHeights(module, this, funcIdx, type, body);
-        SplitPlan plan = SplitPlan.of(module, body.instructions(), heights, Liveness.of(body.instructions()));
+        SplitPlan plan = SplitPlan.of(body.instructions(), heights, Liveness.of(body.instructions()));
         ClassNode methods = new ClassNode();
         new FunctionCompiler(module, this, funcIdx, type, body).compile(methods, plan);
         return methods;

@@ -22,8 +22,9 @@ import org.objectweb.asm.Type;
  * <p>The method takes the locals live on entry as parameters and hands back the ones it writes that
  * are live after it in {@link Ctx#spill}; it returns an exit code: 0 when control falls through
  * its end, {@code 1 + d} when it branches to the label {@code d} levels outside it (the function's
- * own frame included: a return). A region that only falls through and hands back at most one
- * local returns that local instead (see {@link #direct()}).
+ * own frame included: a return). A value a branch out carries, or that a block leaves when it
+ * falls through, travels in {@link Ctx#ret}. A region that only falls through, leaving nothing,
+ * and hands back at most one local returns that local instead (see {@link #direct()}).
  */
 final class Region {
     /** JVM parameter slots left for the locals (255 minus the Ctx, with room to spare). */
@@ -37,27 +38,26 @@ final class Region {
     final int[] written;
     /** The labels outside it that it branches to, as depths counted from just outside it. */
     final TreeSet<Integer> exits;
+    /** What it leaves on the stack when it falls through: a block's or loop's result, or nothing. */
+    final List<Vt> results;
 
-    private Region(int start, int end, int[] used, int[] written, TreeSet<Integer> exits) {
+    private Region(int start, int end, int[] used, int[] written, TreeSet<Integer> exits, List<Vt> results) {
         this.start = start;
         this.end = end;
         this.used = used;
         this.written = written;
         this.exits = exits;
+        this.results = results;
     }
 
     /**
-     * Scans instructions {@code start..end}. Returns null when they cannot be outlined: a block or
-     * loop with a block type (params or results), or too many locals for a JVM method's parameters.
+     * Scans instructions {@code start..end}, which leave {@code results} when they fall through.
+     * Returns null when they cannot be outlined: too many locals for a JVM method's parameters.
      * {@code outsideDepth} is how many labels enclose it (the function's frame included): a
      * {@code return} is a branch to the outermost one.
      */
     static Region scan(List<AnnotatedInstruction> code, int start, int end, int outsideDepth, Vt[] localType,
-            Liveness liveness) {
-        OpCode first = code.get(start).opcode();
-        if ((first == OpCode.LOOP || first == OpCode.BLOCK) && code.get(start).operand(0) != 0x40) {
-            return null;
-        }
+            Liveness liveness, List<Vt> results) {
         BitSet used = new BitSet();
         BitSet written = new BitSet();
         TreeSet<Integer> exits = new TreeSet<>();
@@ -91,7 +91,7 @@ final class Region {
         if (slots > MAX_PARAM_SLOTS) {
             return null;
         }
-        return new Region(start, end, used.stream().toArray(), written.stream().toArray(), exits);
+        return new Region(start, end, used.stream().toArray(), written.stream().toArray(), exits, results);
     }
 
     private static void exit(int label, int depth, TreeSet<Integer> exits) {
@@ -122,7 +122,7 @@ final class Region {
      * cheap one: no {@link Ctx#spill} round trip.
      */
     boolean direct() {
-        return exits.isEmpty() && written.length <= 1;
+        return exits.isEmpty() && written.length <= 1 && results.isEmpty();
     }
 
     private static final String CTX_DESC = Type.getDescriptor(Ctx.class);

@@ -1,10 +1,7 @@
 package io.jfaasm.runtime.compiler;
 
-import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.OpCode;
-import com.dylibso.chicory.wasm.types.ValType;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,35 +20,30 @@ import java.util.TreeSet;
  * budget first gives up the runs of instructions between its big blocks (an interpreter's case
  * bodies: its dispatch then stays one switch, each case one call), then its biggest blocks and
  * loops, then runs across everything (long straight-line code). Runs start and end at points where
- * the operand stack is as the body found it. Only regions whose branches out carry no value
- * (returns aside) qualify. The plan is advice: the compiler checks each region again and compiles
- * inline any it cannot outline.
+ * the operand stack is as the body found it. The plan is advice: the compiler checks each region
+ * again and compiles inline any it cannot outline.
  */
 final class SplitPlan {
     /** Wasm instructions per method the plan aims at: a few bytes of bytecode each. */
-    static final int BUDGET = 1200;
+    static final int BUDGET = 1000;
     /** The shortest run worth a method of its own where it ends at a block's end or before a big block. */
     static final int MIN_RUN = 16;
 
-    private final WasmModule module;
     private final List<AnnotatedInstruction> code;
     /** Operand stack height at each instruction relative to its innermost block, -1 where dead. */
     private final int[] heights;
     private final Liveness structure;
     /** Region starts to their ends (one start can begin a run and, inside it, a block). */
     private final Map<Integer, NavigableSet<Integer>> regions = new HashMap<>();
-    /** The blocks around the body being planned, innermost first. */
-    private final ArrayDeque<Integer> enclosing = new ArrayDeque<>();
 
-    private SplitPlan(WasmModule module, List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
-        this.module = module;
+    private SplitPlan(List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
         this.code = code;
         this.heights = heights;
         this.structure = structure;
     }
 
-    static SplitPlan of(WasmModule module, List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
-        SplitPlan plan = new SplitPlan(module, code, heights, structure);
+    static SplitPlan of(List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
+        SplitPlan plan = new SplitPlan(code, heights, structure);
         plan.body(0, code.size() - 2); // the last instruction is the function's end
         return plan;
     }
@@ -76,9 +68,7 @@ final class SplitPlan {
             if (op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF) {
                 int end = structure.endOf(i);
                 int other = op == OpCode.IF ? structure.elseOf(i) : -1;
-                enclosing.push(i);
                 int inside = other >= 0 ? 1 + body(i + 1, other - 1) + body(other + 1, end - 1) : body(i + 1, end - 1);
-                enclosing.pop();
                 items.add(new Item(i, end, inside + 2, op != OpCode.IF));
                 i = end;
             } else {
@@ -101,10 +91,11 @@ final class SplitPlan {
             if (total <= BUDGET || c.weight() <= BUDGET / 8) {
                 break;
             }
-            if (c.construct() && outlinable(c.start(), c.end())) {
+            int call = c.construct() ? callWeight(c.start(), c.end()) : -1;
+            if (call >= 0 && call < c.weight()) {
                 plan(c.start(), c.end());
-                total -= c.weight() - 1;
-                kept.set(kept.indexOf(c), new Item(c.start(), c.end(), 1, true));
+                total -= c.weight() - call;
+                kept.set(kept.indexOf(c), new Item(c.start(), c.end(), call, true));
             }
         }
         if (total <= BUDGET) {
@@ -135,9 +126,10 @@ final class SplitPlan {
                 Item last = items.get(k - 1);
                 int next = last.end() + 1;
                 boolean closable = heights[next] == 0 || it == null && heights[next] < 0;
-                if (runWeight >= MIN_RUN && closable && outlinable(items.get(first).start(), last.end())) {
+                int call = runWeight >= MIN_RUN && closable ? callWeight(items.get(first).start(), last.end()) : -1;
+                if (call >= 0 && call < runWeight) {
                     plan(items.get(first).start(), last.end());
-                    out.add(new Item(items.get(first).start(), last.end(), 1, false));
+                    out.add(new Item(items.get(first).start(), last.end(), call, false));
                 } else {
                     out.addAll(items.subList(first, k));
                 }
@@ -160,9 +152,10 @@ final class SplitPlan {
             }
             runWeight += it.weight();
             int next = it.end() + 1;
-            if (runWeight >= BUDGET / 2 && heights[next] == 0 && outlinable(items.get(first).start(), it.end())) {
+            int call = runWeight >= BUDGET / 2 && heights[next] == 0 ? callWeight(items.get(first).start(), it.end()) : -1;
+            if (call >= 0) {
                 plan(items.get(first).start(), it.end());
-                out.add(new Item(items.get(first).start(), it.end(), 1, false));
+                out.add(new Item(items.get(first).start(), it.end(), call, false));
                 first = -1;
             }
         }
@@ -173,48 +166,29 @@ final class SplitPlan {
         regions.computeIfAbsent(start, k -> new TreeSet<>()).add(end);
     }
 
-    /** Whether no branch leaves {@code start..end} carrying a value (a return may). */
-    private boolean outlinable(int start, int end) {
-        AnnotatedInstruction first = code.get(start);
-        if ((first.opcode() == OpCode.BLOCK || first.opcode() == OpCode.LOOP) && first.operand(0) != 0x40) {
-            return false;
-        }
+    /**
+     * What calling {@code start..end} as a method costs where it stood, in instructions: the call and
+     * a switch case per label it branches out to.
+     */
+    private int callWeight(int start, int end) {
+        java.util.Set<Integer> exits = new java.util.HashSet<>();
         int depth = 0;
         for (int i = start; i <= end; i++) {
             AnnotatedInstruction ins = code.get(i);
             switch (ins.opcode()) {
                 case BLOCK, LOOP, IF -> depth++;
                 case END -> depth--;
-                case BR, BR_IF -> {
-                    if (!emptyExit((int) ins.operand(0), depth)) {
-                        return false;
-                    }
-                }
+                case BR, BR_IF -> exits.add((int) ins.operand(0) - depth);
                 case BR_TABLE -> {
                     for (int k = 0; k < ins.operandCount(); k++) {
-                        if (!emptyExit((int) ins.operand(k), depth)) {
-                            return false;
-                        }
+                        exits.add((int) ins.operand(k) - depth);
                     }
                 }
+                case RETURN -> exits.add(Integer.MAX_VALUE);
                 default -> { }
             }
         }
-        return true;
-    }
-
-    /** Whether a branch to {@code label} from {@code depth} blocks inside the region carries nothing out of it. */
-    private boolean emptyExit(int label, int depth) {
-        int d = label - depth;
-        if (d < 0 || d >= enclosing.size()) {
-            return true; // inside the region, or the function's own label: a return
-        }
-        int target = new ArrayList<>(enclosing).get(d);
-        AnnotatedInstruction t = code.get(target);
-        if (t.opcode() == OpCode.LOOP) {
-            return true; // a branch to a loop carries its params: none without multi-value
-        }
-        long bt = t.operand(0);
-        return bt == 0x40 || !ValType.isValid(bt) && module.typeSection().getType((int) bt).returns().isEmpty();
+        exits.removeIf(d -> d < 0); // branches that stay inside
+        return 4 + 3 * exits.size();
     }
 }
