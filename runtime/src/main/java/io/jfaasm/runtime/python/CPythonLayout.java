@@ -1,0 +1,56 @@
+package io.jfaasm.runtime.python;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * What the host knows of CPython 3.12's objects on wasm32, to find where a call enters the
+ * interpreter without a name section: a Python function object's type ({@code ob_type}, 4 bytes in),
+ * whose {@code tp_name} (12 bytes in) must read "function" and whose {@code tp_call} (64 bytes in)
+ * is a function pointer, i.e. a table index, of type {@code (i32, i32, i32) -> i32}
+ * ({@code PyVectorcall_Call(callable, args, kwargs)}). Every step is checked, so a different build
+ * fails the function's initialisation with a clear message instead of calling a wrong function.
+ */
+public final class CPythonLayout {
+    private static final int OB_TYPE = 4;
+    private static final int TP_NAME = 12;
+    private static final int TP_CALL = 64;
+    private static final FunctionType TP_CALL_TYPE =
+            FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32));
+
+    private CPythonLayout() {}
+
+    /** The entry for calling the Python function at {@code callable} with the tuple at {@code args}. */
+    public static PythonProgram.Entry entry(Instance instance, int callable, int args) {
+        Memory mem = instance.memory();
+        int type = mem.readInt(callable + OB_TYPE);
+        String name = cString(mem, mem.readInt(type + TP_NAME), 16);
+        if (!"function".equals(name)) {
+            throw new IllegalStateException("the zygote's entry is not a Python function (its type is '"
+                    + name + "'): is the interpreter the pinned build?");
+        }
+        int slot = mem.readInt(type + TP_CALL);
+        if (instance.tableCount() == 0 || slot <= 0 || slot >= instance.table(0).size()) {
+            throw new IllegalStateException("tp_call of Python functions (" + slot + ") is not a function pointer");
+        }
+        int function = instance.table(0).requiredRef(slot);
+        FunctionType t = instance.type(instance.functionType(function));
+        if (!t.equals(TP_CALL_TYPE)) {
+            throw new IllegalStateException("tp_call of Python functions has type " + t + ", not " + TP_CALL_TYPE);
+        }
+        return new PythonProgram.Entry(function, callable, args);
+    }
+
+    private static String cString(Memory mem, int ptr, int max) {
+        byte[] b = mem.readBytes(ptr, max);
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.ISO_8859_1);
+    }
+}
