@@ -223,9 +223,10 @@ def _run(main):
         else:
             print(e.code, file=sys.stderr)
             rc = 1
-    except BaseException:
+    except BaseException as e:
         import traceback
-        traceback.print_exc()
+        # from main() down: the runtime's own frame is no help to the function's author
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         rc = 1
     _flush()
     _call("done", rc)

@@ -43,12 +43,16 @@ class PythonFunctionsTest {
 
     static FunctionId upload(String name) {
         FunctionId id = new FunctionId("py", name);
-        scheduler.upload(id, PythonPackage.of(source(name)));
+        FunctionInfo info = scheduler.upload(id, PythonPackage.of(source(name)));
+        System.err.println("python " + name + ": loaded in " + info.compileMillis() + " ms");
         return id;
     }
 
     static byte[] source(String name) {
-        try {
+        try (java.io.InputStream test = PythonFunctionsTest.class.getResourceAsStream("/python/" + name + ".py")) {
+            if (test != null) {
+                return test.readAllBytes();
+            }
             return java.nio.file.Files.readAllBytes(Examples.dir().resolve("python").resolve(name + ".py"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -72,5 +76,82 @@ class PythonFunctionsTest {
         assertThat(out(r)).isEqualTo("Hello world");
         assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).as("print goes to the call's logs")
                 .isEqualTo("hello from a Python Faaslet\n");
+    }
+
+    @Test
+    void counterCountsExactlyUnderConcurrency() throws Exception {
+        FunctionId counter = upload("counter");
+        int n = 20;
+        java.util.List<CallRecord> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            calls.add(scheduler.submit(counter, new byte[0]));
+        }
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        for (CallRecord c : calls) {
+            CallRecord r = c.done().get(60, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.error() + " " + new String(r.stderr(), StandardCharsets.UTF_8))
+                    .isEqualTo(CallStatus.DONE);
+            assertThat(r.returnCode()).isZero();
+            seen.add(Integer.parseInt(out(r)));
+        }
+        // each call saw a distinct count: no two read the same value under the global lock
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.IntStream.rangeClosed(1, n).boxed().toList());
+        assertThat(out(call(counter, ""))).as("the pushed count").isEqualTo(String.valueOf(n + 1));
+    }
+
+    @Test
+    void fanoutChainsAnotherFunction() throws Exception {
+        scheduler.upload(new FunctionId("py", "square"), Examples.bytes("square")); // the C example
+        FunctionId fanout = upload("fanout");
+        CallRecord r = call(fanout, "20");
+        assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
+        assertThat(r.returnCode()).as(new String(r.stderr(), StandardCharsets.UTF_8)).isZero();
+        assertThat(out(r)).isEqualTo("2870"); // 1^2 + ... + 20^2
+    }
+
+    @Test
+    void anExceptionFailsTheCallWithItsTraceback() throws Exception {
+        FunctionId fails = upload("fails");
+        CallRecord r = call(fails, "not a number");
+        assertThat(r.returnCode()).isEqualTo(1);
+        // as for C: the function ran to its end and failed with return code 1 (a trap would be FAILED)
+        assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
+        String logs = new String(r.stderr(), StandardCharsets.UTF_8);
+        assertThat(logs).startsWith("Traceback (most recent call last):")
+                .contains("function.py\", line 6, in parse")
+                .endsWith("ValueError: invalid literal for int() with base 10: b'not a number'\n")
+                .doesNotContain("faasm.py");
+        CallRecord ok = call(fails, "12");
+        assertThat(ok.returnCode()).as("the next call starts clean").isZero();
+        assertThat(ok.stderr()).isEmpty();
+    }
+
+    @Test
+    void nothingPersistsBetweenCalls() throws Exception {
+        FunctionId isolated = upload("isolated");
+        for (int i = 0; i < 3; i++) {
+            CallRecord r = call(isolated, "x" + i);
+            assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
+            assertThat(out(r)).isEqualTo("calls=1 seen=1");
+        }
+    }
+
+    @Test
+    void refusalsArePythonExceptions() throws Exception {
+        CallRecord r = call(upload("refusals"), "");
+        assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
+        assertThat(r.returnCode()).as(new String(r.stderr(), StandardCharsets.UTF_8)).isZero();
+        assertThat(out(r)).isEqualTo("""
+                state: no state value no_such_key for user py
+                op: unknown operation 'bogus'
+                raw: 1 a request has 1 to 8 fields, not -1""");
+    }
+
+    @Test
+    void aModuleThatDoesNotImportFailsItsUploadWithTheTraceback() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> upload("broken"))
+                .hasMessageContaining("initialisation failed")
+                .hasMessageContaining("SyntaxError");
     }
 }
