@@ -28,7 +28,9 @@ class PythonFunctionsTest {
     static void start() {
         assumeTrue(PythonRuntime.available(), "skipped: the Python interpreter (" + PythonRuntime.NPM_PACKAGE
                 + ") is not at " + PythonRuntime.location() + ": run sdk/python/fetch-python.sh (needs npm)");
-        host = FaasletHost.create(FaasletHost.Config.defaults());
+        // the interpreter's compiled code is cached next to it: compiled once per machine, not per run
+        host = FaasletHost.create(FaasletHost.Config.defaults()
+                .withCodeCacheDir(PythonRuntime.location().resolveSibling("code-cache")));
         scheduler = new Scheduler(host, new DirectoryFunctionStore(dataDir.resolve("functions")),
                 Scheduler.Config.defaults("h1"), (record, result) -> finished.add(record));
     }
