@@ -1,18 +1,21 @@
 """The Faasm API for Python functions on JFaasm.
 
 Pure Python over WASI: every call below is one request written to the virtual file
-/faasm/api, which the host serves (no CPython rebuild). A request is a count of fields
-then each field as a 4-byte little-endian length and its bytes, the first field naming
-the operation; the reply is a status byte (0 ok, 1 refused), a 4-byte length and the
-payload (the result, or the host's error message, raised here as FaasmError).
+/faasm/api, which the host serves (no CPython rebuild). A request is the count of its
+fields, each field's length, then the fields, lengths and count as 4-byte little-endian
+integers, the first field naming the operation; the reply is a status byte (0 ok,
+1 refused), a 4-byte length and the payload (the result, or the host's error message,
+raised here as FaasmError).
 
 A function is a module `function.py` defining `main()`; its top level (imports, set-up)
 runs once, when the host initialises the function, and every call then starts from that
 initialised interpreter. See docs/languages/python.md.
 """
 
+import os as _os
 import sys
 import time
+from struct import pack as _pack, unpack_from as _unpack_from
 
 __all__ = [
     "FaasmError", "get_input", "set_output", "get_idx",
@@ -25,7 +28,8 @@ __all__ = [
 ]
 
 _API = "/faasm/api"
-_fd = None
+_fd = None  # opened by the zygote and kept: every call starts with it open
+_REPLY = 4096  # most replies fit one read
 
 
 class FaasmError(Exception):
@@ -42,34 +46,24 @@ def _field(value):
     raise TypeError("a Faasm argument must be str, int or bytes, not " + type(value).__name__)
 
 
-def _read_exactly(fd, n):
-    import os
-    parts = []
-    while n > 0:
-        chunk = os.read(fd, n)
-        if not chunk:
-            raise FaasmError("the host closed " + _API)
-        parts.append(chunk)
-        n -= len(chunk)
-    return b"".join(parts)
-
-
 def _call(op, *args):
-    import os
+    # Kept short: every Python bytecode of a call runs in the wasm interpreter (a few us each).
     global _fd
     if _fd is None:
-        _fd = os.open(_API, os.O_RDWR)
-    fields = [op.encode("ascii")] + [_field(a) for a in args]
-    request = [len(fields).to_bytes(4, "little")]
-    for f in fields:
-        request.append(len(f).to_bytes(4, "little"))
-        request.append(f)
-    os.write(_fd, b"".join(request))
-    head = _read_exactly(_fd, 5)
-    payload = _read_exactly(_fd, int.from_bytes(head[1:], "little"))
-    if head[0] != 0:
-        raise FaasmError(payload.decode("utf-8", "replace"))
-    return payload
+        _fd = _os.open(_API, _os.O_RDWR)
+    fields = (op.encode("ascii"), *map(_field, args))
+    n = len(fields)
+    _os.write(_fd, _pack("<%dI" % (n + 1), n, *map(len, fields)) + b"".join(fields))
+    reply = _os.read(_fd, _REPLY)
+    status, size = _unpack_from("<BI", reply)
+    while len(reply) < 5 + size:
+        more = _os.read(_fd, 5 + size - len(reply))
+        if not more:
+            raise FaasmError("the host closed " + _API)
+        reply += more
+    if status:
+        raise FaasmError(reply[5:].decode("utf-8", "replace"))
+    return reply[5:]
 
 
 def _int(payload):
@@ -206,9 +200,8 @@ def _flush():
 
 
 def _run(main):
-    """One call: main()'s result (None is 0) is the return code; an exception prints its
-    traceback to stderr and the call fails with 1."""
-    global _fd
+    """One call: main()'s result (None is 0) is the return code, returned to the host as an int;
+    an exception prints its traceback to stderr and the call fails with 1."""
     rc = 1
     try:
         if "random" in sys.modules:
@@ -229,7 +222,7 @@ def _run(main):
         traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         rc = 1
     _flush()
-    _call("done", rc)
+    return max(-2**31, min(rc, 2**31 - 1))
 
 
 def _zygote():
@@ -242,15 +235,12 @@ def _zygote():
         raise SystemExit("jfaasm: function.py must define main()")
 
     def entry():
-        _run(main)
+        return _run(main)
 
     _entry = entry
     _flush()
     # Tells the host the function object each call will call, and the empty argument tuple.
     _call("ready", id(entry), id(()))
-    import os
-    os.close(_fd)
-    _fd = None
     # The host stops the interpreter inside this call, with the GIL held, and snapshots it.
     time.clock_getres(time.CLOCK_MONOTONIC)
     raise SystemExit("jfaasm: the host did not take the snapshot")

@@ -240,7 +240,9 @@ public final class FaasletHost implements AutoCloseable {
 
     /**
      * The Python interpreter's compiled code, compiled (or loaded from the code cache) at the first
-     * Python function and shared by all of them.
+     * Python function and shared by all of them. On Chicory's compiler even when the host's engine
+     * is JFaasm's tier: that tier takes none of python.wasm's 11,448 functions (the module is too
+     * large for its dispatch method) and its attempt cost 7-17 s more per load, measured.
      */
     private CompiledModule python() {
         CompiledModule m = pythonInterpreter;
@@ -248,7 +250,8 @@ public final class FaasletHost implements AutoCloseable {
             synchronized (this) {
                 m = pythonInterpreter;
                 if (m == null) {
-                    m = engine.load(PythonRuntime.read());
+                    Engine e = config.engine() == Engine.JFAASM ? Engine.CHICORY_COMPILER : config.engine();
+                    m = new WasmEngine(engine.cache(), config.maxModuleBytes(), e).load(PythonRuntime.read());
                     pythonInterpreter = m;
                 }
             }

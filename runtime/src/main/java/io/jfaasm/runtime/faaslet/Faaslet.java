@@ -308,12 +308,14 @@ public final class Faaslet implements AutoCloseable {
             throw new HostCallException("this Python function has no initialised interpreter (snapshots are off?)");
         }
         long[] r = instance.getMachine().call(entry.function(), new long[] {entry.callable(), entry.args(), 0});
-        Integer rc = binding.python().returnCode();
-        if (rc == null) {
-            throw new HostCallException("the Python entry returned without finishing the call"
-                    + (r[0] == 0 ? " (a Python exception escaped it)" : ""));
+        if (r[0] == 0) {
+            throw new HostCallException("a Python exception escaped the function's entry");
         }
-        return rc;
+        try {
+            return CPythonLayout.intValue(instance, (int) r[0]);
+        } catch (IllegalStateException e) {
+            throw new HostCallException(e.getMessage());
+        }
     }
 
     /**

@@ -15,8 +15,9 @@ import java.util.List;
  * The Faasm API of a Python call (sdk/python/faasm.py), as requests over the virtual file
  * {@code /faasm/api}: the same operations as the C ABI, on bytes instead of guest pointers.
  *
- * <p>A request is one write: a little-endian u32 count of fields, then each field as a u32 length
- * and its bytes; field 0 names the operation. The reply, read back from the same file, is a status
+ * <p>A request is one write: a little-endian u32 count of fields, the u32 length of each, then
+ * the fields' bytes one after the other; field 0 names the operation (few fields and one
+ * {@code struct.pack} keep the Python side short: its bytecodes run in the wasm interpreter). The reply, read back from the same file, is a status
  * byte (0 done, 1 refused), a u32 length and the payload (the result, or why it was refused). A
  * refusal is an exception in Python, not a trap: the function may catch it.
  */
@@ -30,7 +31,6 @@ public final class PythonCalls {
     private final CallContext call;
     private ByteBuffer reply = ByteBuffer.allocate(0);
     private Ready ready;
-    private Integer returnCode;
 
     public PythonCalls(CallContext call) {
         this.call = call;
@@ -39,11 +39,6 @@ public final class PythonCalls {
     /** What {@code ready} reported, or null. */
     public Ready ready() {
         return ready;
-    }
-
-    /** The return code {@code done} reported, or null when the entry did not finish. */
-    public Integer returnCode() {
-        return returnCode;
     }
 
     /** Handles one request; its reply waits for {@link #read}. */
@@ -79,17 +74,20 @@ public final class PythonCalls {
         if (n < 1 || n > MAX_FIELDS) {
             throw new IllegalArgumentException("a request has 1 to " + MAX_FIELDS + " fields, not " + n);
         }
+        if (in.remaining() < 4L * n) {
+            throw new IllegalArgumentException("the request ends inside its " + n + " field lengths");
+        }
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            lengths[i] = in.getInt();
+        }
         List<byte[]> fields = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            if (in.remaining() < 4) {
-                throw new IllegalArgumentException("the request ends inside field " + i);
-            }
-            int len = in.getInt();
-            if (len < 0 || len > in.remaining()) {
-                throw new IllegalArgumentException("field " + i + " claims " + Integer.toUnsignedString(len)
+            if (lengths[i] < 0 || lengths[i] > in.remaining()) {
+                throw new IllegalArgumentException("field " + i + " claims " + Integer.toUnsignedString(lengths[i])
                         + " bytes; the request has " + in.remaining() + " left");
             }
-            byte[] f = new byte[len];
+            byte[] f = new byte[lengths[i]];
             in.get(f);
             fields.add(f);
         }
@@ -229,12 +227,6 @@ public final class PythonCalls {
             case "await_output" -> {
                 args(f, 1, null);
                 yield chaining().awaitOutput(toInt(size(f.get(1)), "call id"));
-            }
-            case "done" -> {
-                args(f, 1, null);
-                long rc = Long.parseLong(text(f.get(1)));
-                returnCode = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, rc));
-                yield none();
             }
             case "ready" -> {
                 args(f, 2, null);

@@ -12,13 +12,16 @@ import java.util.List;
  * interpreter without a name section: a Python function object's type ({@code ob_type}, 4 bytes in),
  * whose {@code tp_name} (12 bytes in) must read "function" and whose {@code tp_call} (64 bytes in)
  * is a function pointer, i.e. a table index, of type {@code (i32, i32, i32) -> i32}
- * ({@code PyVectorcall_Call(callable, args, kwargs)}). Every step is checked, so a different build
+ * ({@code PyVectorcall_Call(callable, args, kwargs)}); and how to read the int the entry returns.
+ * Every step is checked, so a different build
  * fails the function's initialisation with a clear message instead of calling a wrong function.
  */
 public final class CPythonLayout {
     private static final int OB_TYPE = 4;
     private static final int TP_NAME = 12;
     private static final int TP_CALL = 64;
+    private static final int LV_TAG = 8;
+    private static final int LV_DIGITS = 12;
     private static final FunctionType TP_CALL_TYPE =
             FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32));
 
@@ -43,6 +46,33 @@ public final class CPythonLayout {
             throw new IllegalStateException("tp_call of Python functions has type " + t + ", not " + TP_CALL_TYPE);
         }
         return new PythonProgram.Entry(function, callable, args);
+    }
+
+    /**
+     * The value of the Python int at {@code ptr} (what the entry returns: the call's return code,
+     * within i32): {@code lv_tag} 8 bytes in (sign in its low 2 bits, digit count above bit 3),
+     * then 30-bit digits in u32s, least significant first.
+     */
+    public static int intValue(Instance instance, int ptr) {
+        Memory mem = instance.memory();
+        String name = cString(mem, mem.readInt(mem.readInt(ptr + OB_TYPE) + TP_NAME), 16);
+        if (!"int".equals(name)) {
+            throw new IllegalStateException("the Python entry returned a '" + name + "', not an int");
+        }
+        int tag = mem.readInt(ptr + LV_TAG);
+        int digits = tag >>> 3;
+        if (digits > 2) {
+            throw new IllegalStateException("the Python entry returned an int of " + digits + " digits");
+        }
+        long value = 0;
+        for (int i = digits - 1; i >= 0; i--) {
+            value = (value << 30) | Integer.toUnsignedLong(mem.readInt(ptr + LV_DIGITS + 4 * i));
+        }
+        value = (tag & 3) == 2 ? -value : value;
+        if (value != (int) value) {
+            throw new IllegalStateException("the Python entry returned " + value + ", outside i32");
+        }
+        return (int) value;
     }
 
     private static String cString(Memory mem, int ptr, int max) {
