@@ -30,6 +30,7 @@ __all__ = [
 _API = "/faasm/api"
 _fd = None  # opened by the zygote and kept: every call starts with it open
 _REPLY = 4096  # most replies fit one read
+_output = None  # what set_output() set in this call
 
 
 class FaasmError(Exception):
@@ -78,8 +79,10 @@ def get_input():
 
 
 def set_output(data):
-    """Sets the call's output (each call replaces the previous one). str is UTF-8 encoded."""
-    _call("output", data)
+    """Sets the call's output (each call replaces the previous one). str is UTF-8 encoded.
+    The host takes it when main() returns, with the return code."""
+    global _output
+    _output = _field(data)
 
 
 def get_idx():
@@ -200,8 +203,8 @@ def _flush():
 
 
 def _run(main):
-    """One call: main()'s result (None is 0) is the return code, returned to the host as an int;
-    an exception prints its traceback to stderr and the call fails with 1."""
+    """One call: main()'s result (None is 0) is the return code; an exception prints its
+    traceback to stderr and the call fails with 1. Returns (return code, output) to the host."""
     rc = 1
     try:
         if "random" in sys.modules:
@@ -222,7 +225,7 @@ def _run(main):
         traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         rc = 1
     _flush()
-    return max(-2**31, min(rc, 2**31 - 1))
+    return (max(-2**31, min(rc, 2**31 - 1)), _output)
 
 
 def _zygote():

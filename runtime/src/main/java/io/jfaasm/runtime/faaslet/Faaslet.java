@@ -311,11 +311,16 @@ public final class Faaslet implements AutoCloseable {
         if (r[0] == 0) {
             throw new HostCallException("a Python exception escaped the function's entry");
         }
+        CPythonLayout.Result result;
         try {
-            return CPythonLayout.intValue(instance, (int) r[0]);
+            result = CPythonLayout.result(instance, (int) r[0], binding.python().maxOutputBytes());
         } catch (IllegalStateException e) {
             throw new HostCallException(e.getMessage());
         }
+        if (result.output() != null) {
+            binding.python().setOutput(result.output());
+        }
+        return result.returnCode();
     }
 
     /**

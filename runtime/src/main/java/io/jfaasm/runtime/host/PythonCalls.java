@@ -41,6 +41,20 @@ public final class PythonCalls {
         return ready;
     }
 
+    /** The largest output the call may set. */
+    public int maxOutputBytes() {
+        return call.maxOutputBytes();
+    }
+
+    /** The output the call's {@code main()} set, handed over with its return code. */
+    public void setOutput(byte[] output) {
+        if (output.length > call.maxOutputBytes()) {
+            throw new HostCallException("output of " + output.length + " bytes is over the output limit of "
+                    + call.maxOutputBytes() + " bytes");
+        }
+        call.setOutput(output);
+    }
+
     /** Handles one request; its reply waits for {@link #read}. */
     public void write(byte[] request) {
         if (reply.hasRemaining()) {
@@ -101,15 +115,6 @@ public final class PythonCalls {
         String op = text(f.get(0));
         return switch (op) {
             case "input" -> args(f, 0, call.input());
-            case "output" -> {
-                args(f, 1, null);
-                if (f.get(1).length > call.maxOutputBytes()) {
-                    throw new HostCallException("output of " + f.get(1).length
-                            + " bytes is over the output limit of " + call.maxOutputBytes() + " bytes");
-                }
-                call.setOutput(f.get(1));
-                yield none();
-            }
             case "idx" -> args(f, 0, number(call.index()));
             case "read_state" -> {
                 if (f.size() != 2 && f.size() != 3) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jfaasm.runtime.FaasletHost;
+import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.python.PythonPackage;
 import io.jfaasm.runtime.python.PythonRuntime;
 import io.jfaasm.runtime.testing.Examples;
@@ -32,7 +33,8 @@ class PythonFunctionsTest {
         host = FaasletHost.create(FaasletHost.Config.defaults()
                 .withCodeCacheDir(PythonRuntime.location().resolveSibling("code-cache")));
         scheduler = new Scheduler(host, new DirectoryFunctionStore(dataDir.resolve("functions")),
-                Scheduler.Config.defaults("h1"), (record, result) -> finished.add(record));
+                Scheduler.Config.defaults("h1").withLimits(FunctionLimits.DEFAULTS.withMaxOutputBytes(1024 * 1024)),
+                (record, result) -> finished.add(record));
     }
 
     @AfterAll
@@ -155,5 +157,20 @@ class PythonFunctionsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> upload("broken"))
                 .hasMessageContaining("initialisation failed")
                 .hasMessageContaining("SyntaxError");
+    }
+
+    @Test
+    void returnCodesAndOutputs() throws Exception {
+        FunctionId f = upload("exit_codes");
+        for (String[] c : new String[][] {{"0", "0"}, {"-7", "-7"}, {"70000", "70000"}, {"exit", "42"},
+                {"huge", String.valueOf(Integer.MAX_VALUE)}}) {
+            CallRecord r = call(f, c[0]);
+            assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
+            assertThat(r.returnCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(out(r)).isEqualTo("é " + c[0]);
+        }
+        CallRecord big = call(f, "big-output");
+        assertThat(big.status()).isEqualTo(CallStatus.FAILED);
+        assertThat(big.error()).contains("is over the output limit");
     }
 }
