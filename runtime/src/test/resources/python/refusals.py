@@ -12,6 +12,10 @@ def main():
         faasm._call("bogus", 1)
     except faasm.FaasmError as e:
         out.append("op: " + str(e))
+    try:
+        faasm._call("ready", 1, 2)
+    except faasm.FaasmError as e:
+        out.append("ready: " + str(e))
     fd = os.open("/faasm/api", os.O_RDWR)
     os.write(fd, b"\xff\xff\xff\xff garbage")
     head = os.read(fd, 5)

@@ -205,7 +205,8 @@ public final class Faaslet implements AutoCloseable {
             deleteScratch(scratchDir);
             throw e;
         }
-        PythonCalls python = program == null ? null : new PythonCalls(context);
+        // a binding that cannot link libraries is an initialisation: for Python, the zygote
+        PythonCalls python = program == null ? null : new PythonCalls(context, !canLink);
         HostFunction[] wasiFunctions = python == null ? wasi.toHostFunctions()
                 : PythonWasi.wrap(wasi.toHostFunctions(), python);
         binding = new Binding(context, wasi, wasiFunctions, stdout, stderr, linker, scratchDir, python);

@@ -29,11 +29,14 @@ public final class PythonCalls {
     public record Ready(int callable, int args) {}
 
     private final CallContext call;
+    /** Whether this is the zygote: only it may say {@code ready}. */
+    private final boolean zygote;
     private ByteBuffer reply = ByteBuffer.allocate(0);
     private Ready ready;
 
-    public PythonCalls(CallContext call) {
+    public PythonCalls(CallContext call, boolean zygote) {
         this.call = call;
+        this.zygote = zygote;
     }
 
     /** What {@code ready} reported, or null. */
@@ -235,6 +238,9 @@ public final class PythonCalls {
             }
             case "ready" -> {
                 args(f, 2, null);
+                if (!zygote) {
+                    throw new IllegalArgumentException("ready is the zygote's: a call cannot stop the interpreter");
+                }
                 ready = new Ready(toInt(size(f.get(1)), "object address"), toInt(size(f.get(2)), "object address"));
                 yield none();
             }

@@ -149,6 +149,7 @@ class PythonFunctionsTest {
         assertThat(out(r)).isEqualTo("""
                 state: no state value no_such_key for user py
                 op: unknown operation 'bogus'
+                ready: ready is the zygote's: a call cannot stop the interpreter
                 raw: 1 a request has 1 to 8 fields, not -1""");
     }
 
@@ -172,5 +173,16 @@ class PythonFunctionsTest {
         CallRecord big = call(f, "big-output");
         assertThat(big.status()).isEqualTo(CallStatus.FAILED);
         assertThat(big.error()).contains("is over the output limit");
+    }
+
+    @Test
+    void aRunawayLoopStopsAtItsDeadline() throws Exception {
+        var fn = host.load(PythonPackage.of("def main():\n    while True:\n        pass\n"
+                .getBytes(StandardCharsets.UTF_8)), "py");
+        var r = host.call(fn, io.jfaasm.runtime.faaslet.CallRequest.of(new byte[0]),
+                FunctionLimits.DEFAULTS.withTimeout(java.time.Duration.ofSeconds(1)));
+        assertThat(r.failure()).isNotNull();
+        assertThat(r.failure().kind()).isEqualTo(io.jfaasm.runtime.faaslet.Failure.Kind.TIMEOUT);
+        host.unload(fn);
     }
 }
