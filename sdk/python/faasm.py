@@ -2,10 +2,9 @@
 
 Pure Python over WASI: every call below is one request written to the virtual file
 /faasm/api, which the host serves (no CPython rebuild). A request is the count of its
-fields, each field's length, then the fields, lengths and count as 4-byte little-endian
-integers, the first field naming the operation; the reply is a status byte (0 ok,
-1 refused), a 4-byte length and the payload (the result, or the host's error message,
-raised here as FaasmError).
+fields and the length of each (4-byte little-endian integers), then the fields, the first
+naming the operation; the reply is a status byte (0 ok, 1 refused), a 4-byte length and
+the payload (the result, or the host's error message, raised here as FaasmError).
 
 A function is a module `function.py` defining `main()`; its top level (imports, set-up)
 runs once, when the host initialises the function, and every call then starts from that
@@ -15,6 +14,7 @@ initialised interpreter. See docs/languages/python.md.
 import os as _os
 import sys
 import time
+import traceback as _traceback  # imported in the zygote, not by a failing call
 from struct import pack as _pack, unpack_from as _unpack_from
 
 __all__ = [
@@ -220,9 +220,8 @@ def _run(main):
             print(e.code, file=sys.stderr)
             rc = 1
     except BaseException as e:
-        import traceback
         # from main() down: the runtime's own frame is no help to the function's author
-        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        _traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         rc = 1
     _flush()
     return (max(-2**31, min(rc, 2**31 - 1)), _output)
@@ -230,7 +229,7 @@ def _run(main):
 
 def _zygote():
     """Run once by the host: imports the function, then stops the interpreter for the snapshot."""
-    global _fd, _entry
+    global _entry
     sys.path.insert(0, "/faasm")
     import function
     main = getattr(function, "main", None)
