@@ -1,5 +1,5 @@
-# Chains one call of `square` (any language: the tests use the C example) per number 1..N
-# (the input, default 10) and sums their outputs.
+# Chains one call of `square` per number 1..N (the input, default 10) and sums their outputs.
+# `square` may be in any language: the tests chain square.py, then the C example.
 import faasm
 
 

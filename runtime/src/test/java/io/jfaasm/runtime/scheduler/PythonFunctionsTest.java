@@ -105,13 +105,18 @@ class PythonFunctionsTest {
     }
 
     @Test
-    void fanoutChainsAnotherFunction() throws Exception {
-        scheduler.upload(new FunctionId("py", "square"), Examples.bytes("square")); // the C example
+    void fanoutChainsOtherFunctions() throws Exception {
         FunctionId fanout = upload("fanout");
+        upload("square"); // Python chaining Python: 20 Faaslets of square while fanout waits
         CallRecord r = call(fanout, "20");
         assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
         assertThat(r.returnCode()).as(new String(r.stderr(), StandardCharsets.UTF_8)).isZero();
         assertThat(out(r)).isEqualTo("2870"); // 1^2 + ... + 20^2
+
+        scheduler.upload(new FunctionId("py", "square"), Examples.bytes("square")); // now the C example
+        CallRecord c = call(fanout, "20");
+        assertThat(c.returnCode()).as(new String(c.stderr(), StandardCharsets.UTF_8)).isZero();
+        assertThat(out(c)).isEqualTo("2870");
     }
 
     @Test
