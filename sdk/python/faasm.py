@@ -14,7 +14,6 @@ initialised interpreter. See docs/languages/python.md.
 import os as _os
 import sys
 import time
-import traceback as _traceback  # imported in the zygote, not by a failing call
 from struct import pack as _pack, unpack_from as _unpack_from
 
 __all__ = [
@@ -220,8 +219,10 @@ def _run(main):
             print(e.code, file=sys.stderr)
             rc = 1
     except BaseException as e:
-        # from main() down: the runtime's own frame is no help to the function's author
-        _traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        # CPython's own printer, in C: the traceback module would cost an import (~2/3 of the
+        # interpreter's start-up). From main() down: the runtime's frame is no help to the author.
+        e.__traceback__ = e.__traceback__.tb_next  # the printer reads the exception's own
+        sys.__excepthook__(type(e), e, e.__traceback__)
         rc = 1
     _flush()
     return (max(-2**31, min(rc, 2**31 - 1)), _output)

@@ -35,6 +35,15 @@ class PythonFunctionsTest {
         scheduler = new Scheduler(host, new DirectoryFunctionStore(dataDir.resolve("functions")),
                 Scheduler.Config.defaults("h1").withLimits(FunctionLimits.DEFAULTS.withMaxOutputBytes(1024 * 1024)),
                 (record, result) -> finished.add(record));
+        // one after the other: on 2 cores, zygotes side by side took longer in all (measured)
+        for (String name : java.util.List.of("hello", "counter", "fanout", "square", "fails", "isolated",
+                "refusals", "exit_codes")) {
+            upload(name);
+        }
+    }
+
+    static FunctionId id(String name) {
+        return new FunctionId("py", name);
     }
 
     @AfterAll
@@ -73,7 +82,7 @@ class PythonFunctionsTest {
 
     @Test
     void helloAnswers() throws Exception {
-        FunctionId hello = upload("hello");
+        FunctionId hello = id("hello");
         CallRecord r = call(hello, "world");
         assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
         assertThat(r.returnCode()).isZero();
@@ -84,7 +93,7 @@ class PythonFunctionsTest {
 
     @Test
     void counterCountsExactlyUnderConcurrency() throws Exception {
-        FunctionId counter = upload("counter");
+        FunctionId counter = id("counter");
         int n = 20;
         java.util.List<CallRecord> calls = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -106,8 +115,8 @@ class PythonFunctionsTest {
 
     @Test
     void fanoutChainsOtherFunctions() throws Exception {
-        FunctionId fanout = upload("fanout");
-        upload("square"); // Python chaining Python: 20 Faaslets of square while fanout waits
+        FunctionId fanout = id("fanout");
+        // square.py: Python chaining Python, 20 Faaslets of square while fanout waits
         CallRecord r = call(fanout, "20");
         assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
         assertThat(r.returnCode()).as(new String(r.stderr(), StandardCharsets.UTF_8)).isZero();
@@ -121,7 +130,7 @@ class PythonFunctionsTest {
 
     @Test
     void anExceptionFailsTheCallWithItsTraceback() throws Exception {
-        FunctionId fails = upload("fails");
+        FunctionId fails = id("fails");
         CallRecord r = call(fails, "not a number");
         assertThat(r.returnCode()).isEqualTo(1);
         // as for C: the function ran to its end and failed with return code 1 (a trap would be FAILED)
@@ -138,7 +147,7 @@ class PythonFunctionsTest {
 
     @Test
     void nothingPersistsBetweenCalls() throws Exception {
-        FunctionId isolated = upload("isolated");
+        FunctionId isolated = id("isolated");
         for (int i = 0; i < 3; i++) {
             CallRecord r = call(isolated, "x" + i);
             assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
@@ -148,7 +157,7 @@ class PythonFunctionsTest {
 
     @Test
     void refusalsArePythonExceptions() throws Exception {
-        CallRecord r = call(upload("refusals"), "");
+        CallRecord r = call(id("refusals"), "");
         assertThat(r.status()).as(r.error()).isEqualTo(CallStatus.DONE);
         assertThat(r.returnCode()).as(new String(r.stderr(), StandardCharsets.UTF_8)).isZero();
         assertThat(out(r)).isEqualTo("""
@@ -167,7 +176,7 @@ class PythonFunctionsTest {
 
     @Test
     void returnCodesAndOutputs() throws Exception {
-        FunctionId f = upload("exit_codes");
+        FunctionId f = id("exit_codes");
         for (String[] c : new String[][] {{"0", "0"}, {"-7", "-7"}, {"70000", "70000"}, {"exit", "42"},
                 {"huge", String.valueOf(Integer.MAX_VALUE)}}) {
             CallRecord r = call(f, c[0]);
