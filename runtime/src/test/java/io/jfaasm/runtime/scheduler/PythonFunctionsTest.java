@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +28,9 @@ class PythonFunctionsTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(PythonRuntime.available(), "skipped: the Python interpreter (" + PythonRuntime.NPM_PACKAGE
-                + ") is not at " + PythonRuntime.location() + ": run sdk/python/fetch-python.sh (needs npm)");
+        if (!PythonRuntime.available()) {
+            return; // each test is then reported skipped, with the reason (see needsTheInterpreter)
+        }
         // the interpreter's compiled code is cached next to it: compiled once per machine, not per run
         host = FaasletHost.create(FaasletHost.Config.defaults()
                 .withCodeCacheDir(PythonRuntime.location().resolveSibling("code-cache")));
@@ -44,6 +46,13 @@ class PythonFunctionsTest {
 
     static FunctionId id(String name) {
         return new FunctionId("py", name);
+    }
+
+    /** An aborted @BeforeAll would show as no test at all: each test says why it is skipped. */
+    @BeforeEach
+    void needsTheInterpreter() {
+        assumeTrue(host != null, () -> "skipped: the Python interpreter (" + PythonRuntime.NPM_PACKAGE
+                + ") is not at " + PythonRuntime.location() + ": run sdk/python/fetch-python.sh (needs npm)");
     }
 
     @AfterAll
