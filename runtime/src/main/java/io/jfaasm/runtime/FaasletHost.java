@@ -8,6 +8,9 @@ import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.isolation.CpuControl;
 import io.jfaasm.runtime.isolation.TenantWeights;
+import io.jfaasm.runtime.python.PythonPackage;
+import io.jfaasm.runtime.python.PythonProgram;
+import io.jfaasm.runtime.python.PythonRuntime;
 import io.jfaasm.runtime.snapshot.FaasletPool;
 import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.snapshot.ProtoFaaslet;
@@ -172,6 +175,7 @@ public final class FaasletHost implements AutoCloseable {
     private final LocalTier state;
     private final CpuControl cpu;
     private final LibraryRegistry libraries;
+    private final Map<Engine, CompiledModule> pythonInterpreters = new ConcurrentHashMap<>();
 
     private FaasletHost(Config config) {
         this.config = config;
@@ -230,7 +234,14 @@ public final class FaasletHost implements AutoCloseable {
 
     /** As {@link #load(byte[], String)}, run by {@code engine} (null: the host's). */
     public CompiledModule load(byte[] wasm, String user, Engine engine) {
-        CompiledModule module = engineFor(engine).load(wasm);
+        CompiledModule module = PythonPackage.isPython(wasm)
+                ? python(engine).forPython(PythonProgram.create(PythonPackage.source(wasm)))
+                : engineFor(engine).load(wasm);
+        if (module.python() != null && !config.snapshots()) {
+            module.python().close();
+            throw new InitialisationException(new Failure(Failure.Kind.INSTANTIATION,
+                    "Python functions start from a Proto-Faaslet: this host has snapshots off"));
+        }
         if (config.snapshots()) {
             Function f = onCallThread(() -> withDeadline(config.initLimits().timeout(),
                     deadline -> function(module, user, deadline::expired)));
@@ -239,6 +250,15 @@ public final class FaasletHost implements AutoCloseable {
             }
         }
         return module;
+    }
+
+    /**
+     * The Python interpreter's compiled code for an engine (null: the host's), compiled (or loaded
+     * from the code cache) at the first Python function it runs and shared by all of them.
+     */
+    private CompiledModule python(Engine e) {
+        return pythonInterpreters.computeIfAbsent(e == null ? engine.engine() : e,
+                k -> engineFor(k).load(PythonRuntime.read()));
     }
 
     /** The Proto-Faaslet of a loaded module, or null (snapshots off, or initialisation failed). */
@@ -255,6 +275,9 @@ public final class FaasletHost implements AutoCloseable {
             if (f.proto != null) {
                 f.proto.close();
             }
+        }
+        if (module.python() != null) {
+            module.python().close();
         }
     }
 
@@ -404,7 +427,9 @@ public final class FaasletHost implements AutoCloseable {
     /** The loaded function, initialising it on first use (on this call thread, under its deadline). */
     private Function function(CompiledModule module, String user, BooleanSupplier timedOut) {
         return functions.computeIfAbsent(module, m -> {
-            Snapshot shared = snapshotStore == null ? null : snapshotStore.find(m.sha256());
+            // a Python snapshot is only good with the entry its zygote found here: never shared
+            boolean share = snapshotStore != null && m.python() == null;
+            Snapshot shared = share ? snapshotStore.find(m.sha256()) : null;
             if (shared != null) {
                 return new Function(new ProtoFaaslet(m, shared, 0), null);
             }
@@ -413,7 +438,7 @@ public final class FaasletHost implements AutoCloseable {
                 ProtoFaaslet proto = config.isolatedState() ? captureIsolated(m, user, timedOut)
                         : ProtoFaaslet.capture(m, config.initLimits(), timedOut, state, user, true);
                 // a zygote's state mappings are this host's regions: another host initialises its own
-                if (snapshotStore != null && !proto.mapsState()) {
+                if (share && !proto.mapsState()) {
                     snapshotStore.save(proto.snapshot());
                 }
                 return new Function(proto, null);

@@ -17,6 +17,8 @@ import io.jfaasm.runtime.wasm.Engine;
 import io.jfaasm.runtime.scheduler.QueueFullException;
 import io.jfaasm.runtime.scheduler.Scheduler;
 import io.jfaasm.runtime.scheduler.UnknownFunctionException;
+import io.jfaasm.runtime.python.PythonPackage;
+import io.jfaasm.runtime.python.PythonRuntime;
 import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.state.StateApi;
 import io.jfaasm.runtime.state.StateKey;
@@ -184,10 +186,13 @@ final class HttpApi {
         boolean idempotent = booleanParam(ctx, "idempotent");
         NetworkPolicy network = NetworkParams.of(ctx);
         Engine engine = engineParam(ctx);
-        byte[] wasm = Bodies.read(ctx, config.maxUploadBytes(), "module");
+        byte[] wasm = functionBytes(ctx, Bodies.read(ctx, config.maxUploadBytes(), "module"));
         FunctionInfo info;
         try {
             info = scheduler.upload(id, wasm, FunctionInfo.declared(id, idempotent, network, engine));
+        } catch (PythonRuntime.PythonUnavailableException e) {
+            metrics.uploaded(false);
+            throw new ApiError(501, "python unavailable", e.getMessage());
         } catch (InvalidModuleException | InitialisationException e) {
             metrics.uploaded(false);
             throw e;
@@ -195,6 +200,28 @@ final class HttpApi {
         metrics.uploaded(true);
         ctx.status(201).header("Location", "/f/" + id.user() + "/" + id.name());
         json(ctx, functionJson(info, scheduler.network(info)));
+    }
+
+    /**
+     * What is stored for an upload: the module ({@code ?lang=wasm}, the default), or for
+     * {@code ?lang=python} the source packaged to run under the host's Python interpreter.
+     */
+    private static byte[] functionBytes(Context ctx, byte[] body) {
+        String lang = ctx.queryParam("lang");
+        if (lang == null || lang.equals("wasm")) {
+            if (PythonPackage.isPython(body)) {
+                throw ApiError.badRequest("the body is a packaged Python function: upload its source with ?lang=python");
+            }
+            return body;
+        }
+        if (!lang.equals("python")) {
+            throw ApiError.badRequest("lang must be wasm or python, not '" + printable(lang) + "'");
+        }
+        try {
+            return PythonPackage.of(body);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
     }
 
     private void invoke(Context ctx) {

@@ -21,10 +21,14 @@ import io.jfaasm.runtime.host.FaasmAbi;
 import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.host.NetworkSession;
 import io.jfaasm.runtime.host.OutputCapture;
+import io.jfaasm.runtime.host.PythonCalls;
+import io.jfaasm.runtime.host.PythonWasi;
 import io.jfaasm.runtime.host.WasiImports;
 import io.jfaasm.runtime.host.WasiImports.Mount;
 import io.jfaasm.runtime.memory.LinearMemory;
 import io.jfaasm.runtime.memory.MemoryLimitException;
+import io.jfaasm.runtime.python.CPythonLayout;
+import io.jfaasm.runtime.python.PythonProgram;
 import io.jfaasm.runtime.snapshot.Snapshot;
 import io.jfaasm.runtime.state.LocalTier;
 import io.jfaasm.runtime.state.StateException;
@@ -55,7 +59,8 @@ public final class Faaslet implements AutoCloseable {
 
     /** What the host interface acts on during one call. */
     private record Binding(CallContext context, WasiPreview1 wasi, HostFunction[] wasiFunctions,
-            OutputCapture stdout, OutputCapture stderr, DynamicLinker linker, Path scratchDir) {
+            OutputCapture stdout, OutputCapture stderr, DynamicLinker linker, Path scratchDir,
+            PythonCalls python) {
         void close() {
             try {
                 context.network().close();
@@ -181,6 +186,12 @@ public final class Faaslet implements AutoCloseable {
                         : DynamicLoading.unavailable("dynamic loading is not available during"
                                 + " initialisation: a snapshot cannot hold a library"));
         List<Mount> mounts = request.mounts();
+        PythonProgram program = module.python();
+        if (program != null) {
+            // first, so the guest's libc and the snapshot agree it is fd 3 (PythonWasi.FAASM_DIR_FD)
+            mounts = new ArrayList<>(mounts);
+            mounts.addFirst(new Mount(program.dir(), PythonProgram.GUEST_DIR, true));
+        }
         Path scratchDir = null;
         if (request.scratch() != null) {
             scratchDir = request.scratch().create();
@@ -194,7 +205,11 @@ public final class Faaslet implements AutoCloseable {
             deleteScratch(scratchDir);
             throw e;
         }
-        binding = new Binding(context, wasi, wasi.toHostFunctions(), stdout, stderr, linker, scratchDir);
+        // a binding that cannot link libraries is an initialisation: for Python, the zygote
+        PythonCalls python = program == null ? null : new PythonCalls(context, !canLink);
+        HostFunction[] wasiFunctions = python == null ? wasi.toHostFunctions()
+                : PythonWasi.wrap(wasi.toHostFunctions(), python);
+        binding = new Binding(context, wasi, wasiFunctions, stdout, stderr, linker, scratchDir, python);
     }
 
     private void unbind() {
@@ -269,6 +284,9 @@ public final class Faaslet implements AutoCloseable {
             if (tableIndex >= 0) {
                 return callByTableIndex(tableIndex);
             }
+            if (module.python() != null) {
+                return callPython(module.python().entry());
+            }
             if (module.entryPoint() == EntryPoint.FAASM_MAIN) {
                 if (module.hasInitialize() && !initialised) {
                     instance.export("_initialize").apply();
@@ -282,6 +300,52 @@ public final class Faaslet implements AutoCloseable {
             return 0; // proc_exit(0)
         } catch (WasiExitException e) {
             return e.exitCode();
+        }
+    }
+
+    /** Runs the Python function's {@code main()} in the interpreter restored from its zygote. */
+    private int callPython(PythonProgram.Entry entry) {
+        if (entry == null) {
+            throw new HostCallException("this Python function has no initialised interpreter (snapshots are off?)");
+        }
+        long[] r = instance.getMachine().call(entry.function(), new long[] {entry.callable(), entry.args(), 0});
+        if (r[0] == 0) {
+            throw new HostCallException("a Python exception escaped the function's entry");
+        }
+        CPythonLayout.Result result;
+        try {
+            result = CPythonLayout.result(instance, (int) r[0], binding.python().maxOutputBytes());
+        } catch (IllegalStateException e) {
+            throw new HostCallException(e.getMessage());
+        }
+        if (result.output() != null) {
+            binding.python().setOutput(result.output());
+        }
+        return result.returnCode();
+    }
+
+    /**
+     * Runs a Python function's zygote: the interpreter's {@code _start} with
+     * {@link PythonProgram#ZYGOTE_ARGS}, until the SDK stops it at its snapshot point
+     * ({@link PythonWasi.Freeze}) with the function imported. Returns where calls will enter.
+     *
+     * @throws HostCallException when the interpreter exits instead (its stderr says why)
+     */
+    public PythonProgram.Entry startPython(CallRequest request, FunctionLimits limits, LocalTier state) {
+        bind(request.withArgs(PythonProgram.ZYGOTE_ARGS), limits, state, false);
+        try {
+            instance.export(EntryPoint.COMMAND.exportName()).apply();
+            throw new HostCallException("the Python interpreter ended before its snapshot point");
+        } catch (PythonWasi.Freeze f) {
+            PythonCalls.Ready ready = binding.python().ready();
+            return CPythonLayout.entry(instance, ready.callable(), ready.args());
+        } catch (ExecutionCompletedException e) {
+            throw new HostCallException("the Python interpreter exited (0) before its snapshot point");
+        } catch (WasiExitException e) {
+            throw new HostCallException("the Python function's initialisation failed (exit code "
+                    + e.exitCode() + ")");
+        } finally {
+            unbind();
         }
     }
 

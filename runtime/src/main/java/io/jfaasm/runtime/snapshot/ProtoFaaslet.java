@@ -4,6 +4,7 @@ import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.Faaslet;
 import io.jfaasm.runtime.faaslet.Failure;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
+import io.jfaasm.runtime.host.HostCallException;
 import io.jfaasm.runtime.state.LocalTier;
 import io.jfaasm.runtime.state.StateMappings;
 import io.jfaasm.runtime.wasm.CompiledModule;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>What runs before the snapshot: instantiation (data segments, the module's start function)
  * and, for a FAASM_MAIN reactor, {@code _initialize} (constructors) and the optional
  * {@code faasm_zygote} (expensive set-up such as loading a model). A WASI command is snapshotted
- * right after instantiation: its constructors run inside {@code _start}, on every call.
+ * right after instantiation: its constructors run inside {@code _start}, on every call. A Python
+ * function runs the interpreter's start-up and its module's top level, then is snapshotted with the
+ * interpreter stopped inside (see {@link Faaslet#startPython}).
  *
  * <p>A zygote may map state ({@code __faasm_read_state_ptr}, e.g. a model's weights): those
  * regions stay mapped for the life of the Proto-Faaslet and are mapped again at the same addresses
@@ -82,7 +85,16 @@ public final class ProtoFaaslet implements AutoCloseable {
             throw new InitialisationException(Faaslet.failureOf(t, null, limits, timedOut));
         }
         try (faaslet) {
-            if (module.entryPoint() == EntryPoint.FAASM_MAIN) {
+            if (module.python() != null) {
+                try {
+                    module.python().setEntry(faaslet.startPython(init, limits, state));
+                } catch (HostCallException | IllegalStateException e) {
+                    // the interpreter's stderr (a traceback) says why; it is the useful part
+                    String wrote = log.toString(StandardCharsets.UTF_8).strip();
+                    throw new InitialisationException(new Failure(Failure.Kind.TRAP, e.getMessage()
+                            + (wrote.isEmpty() ? "" : ":\n" + wrote)));
+                }
+            } else if (module.entryPoint() == EntryPoint.FAASM_MAIN) {
                 if (module.hasInitialize()) {
                     faaslet.initialise("_initialize", init, limits);
                 }

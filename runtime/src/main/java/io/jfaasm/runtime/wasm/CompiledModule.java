@@ -3,6 +3,7 @@ package io.jfaasm.runtime.wasm;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.jfaasm.runtime.python.PythonProgram;
 import java.util.function.Function;
 
 /**
@@ -18,6 +19,8 @@ import java.util.function.Function;
  * @param hasZygote exports {@code faasm_zygote}: set-up to run once, before the snapshot
  * @param compileNanos time spent compiling, or loading from the code cache
  * @param fromCache whether the compiled code came from the on-disk cache
+ * @param python for a Python function, its program (this module is then the shared interpreter's
+ *     compiled code under the function's own identity); null for a wasm function
  */
 public record CompiledModule(
         WasmModule module,
@@ -28,7 +31,24 @@ public record CompiledModule(
         boolean hasInitialize,
         boolean hasZygote,
         long compileNanos,
-        boolean fromCache) {
+        boolean fromCache,
+        PythonProgram python) {
+
+    public CompiledModule(WasmModule module, Function<Instance, Machine> machineFactory, String sha256,
+            int sizeBytes, EntryPoint entryPoint, boolean hasInitialize, boolean hasZygote,
+            long compileNanos, boolean fromCache) {
+        this(module, machineFactory, sha256, sizeBytes, entryPoint, hasInitialize, hasZygote,
+                compileNanos, fromCache, null);
+    }
+
+    /**
+     * A Python function run by this interpreter: the same compiled code (compiled once per host),
+     * with the function's identity, so it gets a Proto-Faaslet of its own.
+     */
+    public CompiledModule forPython(PythonProgram program) {
+        return new CompiledModule(module, machineFactory, program.sha256(), sizeBytes, EntryPoint.COMMAND,
+                false, false, 0, true, program);
+    }
 
     /** Pages the module's memory starts with; 0 when it has no memory. */
     public int initialPages() {

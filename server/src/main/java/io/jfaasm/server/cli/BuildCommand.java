@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
             "NAME.wasm there. The language is detected: Cargo.toml is Rust (cargo, through",
             "the SDK's build-rust.sh), package.json is AssemblyScript ('npm run build'),",
             "else each top-level .c or .cpp file is one C or C++ function (the SDK's",
-            "build-function.sh).",
+            "build-function.sh), else .py files are Python functions: nothing to build, their",
+            "syntax is checked with the local python3 when there is one.",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -45,7 +46,7 @@ public final class BuildCommand implements Callable<Integer> {
         Optional<Language> language = Language.detect(project);
         if (language.isEmpty()) {
             err.println("error: no function project in " + project
-                    + " (want a Cargo.toml, a package.json, or .c/.cpp sources; 'jfaasm new' makes one)");
+                    + " (want a Cargo.toml, a package.json, or .c/.cpp/.py sources; 'jfaasm new' makes one)");
             return NewCommand.EXIT_USAGE;
         }
         Optional<Sdk> sdk = Sdk.find();

@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Create a function project: a 'Hello <input>' function in the language asked,",
-            "that 'jfaasm build' builds into NAME.wasm, and a README saying how to build,",
-            "run, upload and invoke it. Python is not supported yet (issue 9).",
+            "that 'jfaasm build' builds into NAME.wasm (Python: NAME.py, nothing to build),",
+            "and a README saying how to build, run, upload and invoke it.",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -31,7 +31,7 @@ public final class NewCommand implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
 
     @Option(names = "--lang", required = true, paramLabel = "LANG",
-            description = "c, cpp, rust or assemblyscript.")
+            description = "c, cpp, rust, assemblyscript or python.")
     String lang;
 
     @Option(names = "--dir", paramLabel = "DIR",
@@ -45,10 +45,6 @@ public final class NewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream err = System.err;
-        if (lang.equals("python")) {
-            err.println("error: --lang python: not supported yet: see issue 9 (Python functions)");
-            return EXIT_USAGE;
-        }
         Optional<Language> language = Language.of(lang);
         if (language.isEmpty()) {
             err.println("error: --lang " + lang + ": unknown language (want one of " + Language.ids() + ")");

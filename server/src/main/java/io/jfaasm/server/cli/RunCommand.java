@@ -5,6 +5,8 @@ import io.jfaasm.runtime.faaslet.CallRequest;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.host.WasiImports.Mount;
+import io.jfaasm.runtime.python.PythonPackage;
+import io.jfaasm.runtime.python.PythonRuntime;
 import io.jfaasm.runtime.snapshot.InitialisationException;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.runtime.wasm.Engine;
@@ -113,6 +115,9 @@ public final class RunCommand implements Callable<Integer> {
             mounts = parseMounts(dirs);
             environment = parseEnv(env);
             wasm = Files.readAllBytes(module);
+            if (module.toString().endsWith(".py")) {
+                wasm = PythonPackage.of(wasm); // a Python function, run by the pinned interpreter
+            }
             in = readInput();
         } catch (IllegalArgumentException | NoSuchFileException e) {
             err.println("error: " + (e instanceof NoSuchFileException ? "no such file: " + e.getMessage()
@@ -134,7 +139,7 @@ public final class RunCommand implements Callable<Integer> {
             CompiledModule compiled;
             try {
                 compiled = host.load(wasm);
-            } catch (InvalidModuleException e) {
+            } catch (InvalidModuleException | PythonRuntime.PythonUnavailableException e) {
                 err.println("error: " + module + ": " + e.getMessage());
                 return EXIT_REFUSED;
             } catch (InitialisationException e) {

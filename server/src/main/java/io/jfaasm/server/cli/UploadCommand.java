@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
         name = "upload",
         mixinStandardHelpOptions = true,
         description = {
-            "Upload a function to a JFaasm server, or replace it.",
+            "Upload a function to a JFaasm server, or replace it: a wasm module, or a Python",
+            "function's source (--python, or a FILE ending in .py).",
             "",
             "The server validates and compiles the module before it answers; a module it",
             "refuses is reported with the loader's reason. A re-upload replaces the function",
@@ -39,8 +40,13 @@ final class UploadCommand extends ClientCommand {
     @Parameters(index = "1", paramLabel = "FUNCTION", description = "The function's name.")
     String function;
 
-    @Parameters(index = "2", paramLabel = "FILE.wasm", description = "The module ('-' reads stdin).")
+    @Parameters(index = "2", paramLabel = "FILE.wasm", description = "The module, or with --python the"
+            + " Python source ('-' reads stdin).")
     Path file;
+
+    @Option(names = "--python", description = "FILE is a Python function's source (function.py defining main()),"
+            + " run under the server's Python interpreter (implied by a FILE ending in .py).")
+    boolean python;
 
     @Option(names = "--json", description = "Print the server's JSON answer as it is.")
     boolean json;
@@ -81,9 +87,12 @@ final class UploadCommand extends ClientCommand {
         return 0;
     }
 
-    /** {@code ?idempotent=true&allow=...&bandwidth=...&sockets=...&engine=...}, as the options say; "" for none. */
+    /** {@code ?lang=python&idempotent=true&allow=...&bandwidth=...&sockets=...&engine=...}, as the options say; "" for none. */
     private String query() {
         List<String> q = new ArrayList<>();
+        if (python || file.toString().endsWith(".py")) {
+            q.add("lang=python");
+        }
         if (idempotent) {
             q.add("idempotent=true");
         }

@@ -14,7 +14,8 @@ public enum Language {
     C("c"),
     CPP("cpp"),
     RUST("rust"),
-    ASSEMBLYSCRIPT("assemblyscript");
+    ASSEMBLYSCRIPT("assemblyscript"),
+    PYTHON("python");
 
     private final String id;
 
@@ -39,7 +40,8 @@ public enum Language {
     /**
      * The language of the function project in {@code dir}, from the files a build needs: a
      * {@code Cargo.toml} (Rust), a {@code package.json} (AssemblyScript), else a C++ or C source
-     * at its top level (C++ when there is any, as a C++ project may carry C files too).
+     * at its top level (C++ when there is any, as a C++ project may carry C files too), else a
+     * Python source.
      */
     public static Optional<Language> detect(Path dir) {
         if (Files.isRegularFile(dir.resolve("Cargo.toml"))) {
@@ -56,7 +58,10 @@ public enum Language {
             if (names.stream().anyMatch(Language::isCppSource)) {
                 return Optional.of(CPP);
             }
-            return names.stream().anyMatch(n -> n.endsWith(".c")) ? Optional.of(C) : Optional.empty();
+            if (names.stream().anyMatch(n -> n.endsWith(".c"))) {
+                return Optional.of(C);
+            }
+            return names.stream().anyMatch(n -> n.endsWith(".py")) ? Optional.of(PYTHON) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

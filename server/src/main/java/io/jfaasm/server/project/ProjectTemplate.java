@@ -76,7 +76,10 @@ public final class ProjectTemplate {
         for (String file : properties.getProperty("files").trim().split("\\s+")) {
             written.add(copy(language.id() + "/" + file, dir.resolve(targetName(file, name)), vars));
         }
-        written.add(copy("README.md", dir.resolve("README.md"), vars));
+        // a language whose project builds no .wasm (Python) brings its own README
+        String readme = ProjectTemplate.class.getResource(ROOT + language.id() + "/README.md") != null
+                ? language.id() + "/README.md" : "README.md";
+        written.add(copy(readme, dir.resolve("README.md"), vars));
         return written;
     }
 

@@ -291,6 +291,17 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aPythonSourceIsUploadedAsPython() throws Exception {
+        // not UTF-8: refused by the server's Python check, so the CLI did ask for lang=python
+        Path py = Files.write(tmp.resolve("bad.py"), new byte[] {'#', (byte) 0xff, '\n'});
+        assertThat(jfaasm("upload", "demo", "pybad", py.toString())).as("a .py file").isEqualTo(1);
+        assertThat(stderr()).startsWith("error: 400 bad request: a Python function's source must be UTF-8 text");
+        Path txt = Files.write(tmp.resolve("bad.txt"), new byte[] {'#', (byte) 0xff, '\n'});
+        assertThat(jfaasm("upload", "--python", "demo", "pybad", txt.toString())).as("--python").isEqualTo(1);
+        assertThat(stderr()).startsWith("error: 400 bad request: a Python function's source must be UTF-8 text");
+    }
+
+    @Test
     void invalidWasmIsRefusedWithTheLoadersReason() throws Exception {
         Path junk = Files.writeString(tmp.resolve("junk.wasm"), "not wasm at all");
         assertThat(jfaasm("upload", "demo", "junk", junk.toString())).isEqualTo(1);
