@@ -54,10 +54,6 @@ final class SplitPlan {
         return ends == null ? new TreeSet<Integer>().descendingSet() : ends.descendingSet();
     }
 
-    int size() {
-        return regions.values().stream().mapToInt(NavigableSet::size).sum();
-    }
-
     private record Item(int start, int end, int weight, boolean construct) {}
 
     /** Plans instructions {@code from..to}, all at one nesting level; returns how many stay in the method. */
