@@ -183,10 +183,13 @@ final class HttpApi {
         FunctionId id = functionId(ctx);
         caller(ctx).mayAct(id.user());
         refuseWhileDraining();
+        // the body is read before the declarations are checked: a 400 sent while the client is
+        // still writing a module can reach it as a reset connection instead of the answer
+        byte[] body = Bodies.read(ctx, config.maxUploadBytes(), "module");
         boolean idempotent = booleanParam(ctx, "idempotent");
         NetworkPolicy network = NetworkParams.of(ctx);
         Engine engine = engineParam(ctx);
-        byte[] wasm = functionBytes(ctx, Bodies.read(ctx, config.maxUploadBytes(), "module"));
+        byte[] wasm = functionBytes(ctx, body);
         FunctionInfo info;
         try {
             info = scheduler.upload(id, wasm, FunctionInfo.declared(id, idempotent, network, engine));
