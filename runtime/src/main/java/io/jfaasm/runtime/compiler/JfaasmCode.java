@@ -46,7 +46,7 @@ public final class JfaasmCode {
             try {
                 byte[] entry = cache.get(module.digest());
                 if (entry != null) {
-                    return new JfaasmCode(module, ModuleCompiler.Result.read(entry), chicoryFactory, true);
+                    return new JfaasmCode(module, CacheEntry.read(entry), chicoryFactory, true);
                 }
             } catch (IOException | RuntimeException | LinkageError e) {
                 LOG.warn("jfaasm tier: cached classes of {} unusable ({}); recompiling", module.digest(), e.toString());
@@ -55,7 +55,7 @@ public final class JfaasmCode {
         JfaasmCode code = compile(module, chicoryFactory);
         if (cache != null && code.result.chunks() != null) {
             try {
-                cache.putIfAbsent(module.digest(), code.result.write());
+                cache.putIfAbsent(module.digest(), CacheEntry.write(code.result));
             } catch (IOException e) {
                 LOG.warn("jfaasm tier: cannot cache the classes of {}: {}", module.digest(), e.toString());
             }
@@ -72,7 +72,8 @@ public final class JfaasmCode {
     }
 
     private static final String VERSION = digestOf(FunctionCompiler.class, ModuleCompiler.class, Region.class,
-            SplitPlan.class, Liveness.class, Coverage.class, Vt.class, Mem.class, Rt.class, Ctx.class, ModuleCode.class);
+            SplitPlan.class, Liveness.class, Coverage.class, Vt.class, Mem.class, Rt.class, Ctx.class, ModuleCode.class,
+            CacheEntry.class);
 
     private static String digestOf(Class<?>... classes) {
         try {
