@@ -1,11 +1,13 @@
 package io.jfaasm.server;
 
 import io.jfaasm.runtime.FaasletHost;
+import io.jfaasm.runtime.compiler.TierStats;
 import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.scheduler.CallRecord;
 import io.jfaasm.runtime.scheduler.Scheduler;
 import io.jfaasm.runtime.scheduler.SchedulerListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -57,6 +59,12 @@ final class ServerMetrics implements SchedulerListener, AutoCloseable {
                 .description("Faaslets in memory: idle in warm pools plus running a call").register(registry);
         Gauge.builder("jfaasm.functions", scheduler, s -> s.functions(null).size()).strongReference(true)
                 .description("Functions uploaded").register(registry);
+        FunctionCounter.builder("jfaasm.tier.functions", TierStats.class, c -> TierStats.compiledFunctions())
+                .tag("outcome", "compiled").description("Wasm functions of loaded modules, by what runs them")
+                .register(registry);
+        FunctionCounter.builder("jfaasm.tier.functions", TierStats.class, c -> TierStats.fallbackFunctions())
+                .tag("outcome", "fallback").description("Wasm functions of loaded modules, by what runs them")
+                .register(registry);
         if (storage.stateBytes() >= 0) {
             Gauge.builder("jfaasm.state.bytes", storage, Storage::stateBytes).strongReference(true)
                     .baseUnit("bytes").description("Bytes of state in the global tier (values and appended elements)")

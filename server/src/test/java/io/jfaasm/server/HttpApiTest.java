@@ -366,8 +366,11 @@ class HttpApiTest {
                 .contains("jfaasm_faaslets_idle ")
                 .contains("jfaasm_functions ")
                 .contains("jfaasm_uploads_total{outcome=\"ok\"}")
+                .contains("jfaasm_tier_functions_total{outcome=\"fallback\"}")
                 .contains("jvm_memory_used_bytes");
         assertThat(value(m, "jfaasm_state_bytes")).isGreaterThanOrEqualTo(1000);
+        assertThat(value(m, "jfaasm_tier_functions_total{outcome=\"compiled\"}")).as("the uploaded examples' functions")
+                .isGreaterThan(10);
         assertThat(value(m, "jfaasm_calls_total{function=\"demo/hello\",outcome=\"done\"}")).isGreaterThanOrEqualTo(2);
     }
 

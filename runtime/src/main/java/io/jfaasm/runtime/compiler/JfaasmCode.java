@@ -46,7 +46,9 @@ public final class JfaasmCode {
             try {
                 byte[] entry = cache.get(module.digest());
                 if (entry != null) {
-                    return new JfaasmCode(module, CacheEntry.read(entry), chicoryFactory, true);
+                    JfaasmCode cached = new JfaasmCode(module, CacheEntry.read(entry), chicoryFactory, true);
+                    TierStats.loaded(cached);
+                    return cached;
                 }
             } catch (IOException | RuntimeException | LinkageError e) {
                 LOG.warn("jfaasm tier: cached classes of {} unusable ({}); recompiling", module.digest(), e.toString());
@@ -104,6 +106,7 @@ public final class JfaasmCode {
             Supplier<Function<Instance, Machine>> chicoryFactory) {
         ModuleCompiler.Result r = ModuleCompiler.compile(module);
         JfaasmCode code = new JfaasmCode(module, r, chicoryFactory, false);
+        TierStats.loaded(code);
         int total = r.compiled().length - r.importedFunctions();
         if (!r.fallbackReasons().isEmpty()) {
             LOG.info("jfaasm tier: {} of {} functions compiled; {} run on Chicory's compiler: {}",
