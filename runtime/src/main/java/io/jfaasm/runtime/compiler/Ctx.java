@@ -22,12 +22,14 @@ public final class Ctx {
      * {@link Rt#resolveIndirect} and used at once by {@link Rt#callAny}: an instance runs one call
      * at a time, and nothing runs between the two.
      */
+    private static final long[] NO_SPILL = new long[0];
+
     Instance foreignOwner;
     /**
      * What an outlined region hands back to the method around it (see Region): the locals it
      * wrote, and the value of a return taken inside it. Read at once after the call.
      */
-    public long[] spill = new long[0];
+    public long[] spill = NO_SPILL;
     public long ret;
     int foreignFunction;
 

@@ -255,12 +255,7 @@ final class FunctionCompiler {
         fellThrough = dead < 0;
         if (fellThrough) {
             for (Vt t : region.results) { // the block's result, on top
-                int tmp = temp(t, 0);
-                mv.visitVarInsn(t.store, tmp);
-                mv.visitVarInsn(ALOAD, ctxSlot);
-                mv.visitVarInsn(t.load, tmp);
-                toLong(t);
-                mv.visitFieldInsn(PUTFIELD, CTX, "ret", "J");
+                storeRet(t);
             }
             exitRegion(0);
         }
@@ -406,14 +401,8 @@ final class FunctionCompiler {
             return;
         }
         if (f.kind == Kind.EXIT) {
-            if (!f.results.isEmpty()) { // only the function's own frame: a return's value
-                Vt t = f.results.get(0);
-                int tmp = temp(t, 0);
-                mv.visitVarInsn(t.store, tmp);
-                mv.visitVarInsn(ALOAD, ctxSlot);
-                mv.visitVarInsn(t.load, tmp);
-                toLong(t);
-                mv.visitFieldInsn(PUTFIELD, CTX, "ret", "J");
+            for (Vt t : f.results) { // the value the branch carries out
+                storeRet(t);
             }
             exitRegion(f.exitCode);
             return;
@@ -607,7 +596,7 @@ final class FunctionCompiler {
                 mv.visitInsn(DUP);
                 iconst(k);
                 mv.visitInsn(LALOAD);
-                fromLong(localType[l]);
+                localType[l].fromLong(mv);
                 mv.visitVarInsn(localType[l].store, localSlot[l]);
             }
             mv.visitInsn(POP);
@@ -627,9 +616,7 @@ final class FunctionCompiler {
                 Frame f = target(keys[k] - 1);
                 if (!f.arity().isEmpty()) { // the value the branch carries
                     Vt t = f.arity().get(0);
-                    mv.visitVarInsn(ALOAD, ctxSlot);
-                    mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
-                    fromLong(t);
+                    loadRet(t);
                     stack.add(t);
                     branchTo(f);
                     stack.remove(stack.size() - 1);
@@ -640,9 +627,7 @@ final class FunctionCompiler {
             mv.visitLabel(after);
         }
         for (Vt t : r.results) { // what a block with a result leaves when it falls through
-            mv.visitVarInsn(ALOAD, ctxSlot);
-            mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
-            fromLong(t);
+            loadRet(t);
             push(t);
         }
         continueAfter(r, inner.fellThrough);
@@ -669,6 +654,23 @@ final class FunctionCompiler {
         return liveness.endOf(index);
     }
 
+    /** Moves the value on top of the JVM stack into {@link Ctx#ret}, where the caller picks it up. */
+    private void storeRet(Vt t) {
+        int tmp = temp(t, 0);
+        mv.visitVarInsn(t.store, tmp);
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitVarInsn(t.load, tmp);
+        t.toLong(mv);
+        mv.visitFieldInsn(PUTFIELD, CTX, "ret", "J");
+    }
+
+    /** Pushes the value an outlined region left in {@link Ctx#ret}. */
+    private void loadRet(Vt t) {
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
+        t.fromLong(mv);
+    }
+
     /** Leaves an outlined region's method: hands back the locals it wrote, returns the exit code. */
     private void exitRegion(int exitCode) {
         if (region.direct()) {
@@ -690,7 +692,7 @@ final class FunctionCompiler {
                 mv.visitInsn(DUP);
                 iconst(k);
                 mv.visitVarInsn(localType[l].load, localSlot[l]);
-                toLong(localType[l]);
+                localType[l].toLong(mv);
                 mv.visitInsn(LASTORE);
             }
             mv.visitInsn(POP);
@@ -866,15 +868,7 @@ final class FunctionCompiler {
     }
 
     private void iconst(int v) {
-        if (v >= -1 && v <= 5) {
-            mv.visitInsn(ICONST_0 + v);
-        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
-            mv.visitIntInsn(BIPUSH, v);
-        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
-            mv.visitIntInsn(SIPUSH, v);
-        } else {
-            mv.visitLdcInsn(v);
-        }
+        Vt.iconst(mv, v);
     }
 
     private void select() {
@@ -909,13 +903,13 @@ final class FunctionCompiler {
         iconst(g);
         mv.visitInsn(AALOAD);
         mv.visitMethodInsn(INVOKEVIRTUAL, "com/dylibso/chicory/runtime/GlobalInstance", "getValue", "()J", false);
-        fromLong(t);
+        t.fromLong(mv);
         push(t);
     }
 
     private void globalSet(int g) {
         Vt t = pop();
-        toLong(t);
+        t.toLong(mv);
         mv.visitVarInsn(ALOAD, ctxSlot);
         mv.visitFieldInsn(GETFIELD, CTX, "globals", "[Lcom/dylibso/chicory/runtime/GlobalInstance;");
         iconst(g);
@@ -924,31 +918,6 @@ final class FunctionCompiler {
         mv.visitInsn(DUP_X2);
         mv.visitInsn(POP);
         mv.visitMethodInsn(INVOKEVIRTUAL, "com/dylibso/chicory/runtime/GlobalInstance", "setValue", "(J)V", false);
-    }
-
-    /** A value in Chicory's long encoding (what its stack and long[] arguments hold). */
-    private void toLong(Vt t) {
-        switch (t) {
-            case I32 -> mv.visitInsn(I2L);
-            case I64 -> { }
-            case F32 -> {
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
-                mv.visitInsn(I2L);
-            }
-            case F64 -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
-        }
-    }
-
-    private void fromLong(Vt t) {
-        switch (t) {
-            case I32 -> mv.visitInsn(L2I);
-            case I64 -> { }
-            case F32 -> {
-                mv.visitInsn(L2I);
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
-            }
-            case F64 -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
-        }
     }
 
     // ---- calls ---------------------------------------------------------------------------------
@@ -1008,7 +977,7 @@ final class FunctionCompiler {
             mv.visitInsn(DUP);
             iconst(k);
             mv.visitVarInsn(t.load, slots[k]);
-            toLong(t);
+            t.toLong(mv);
             mv.visitInsn(LASTORE);
         }
     }
@@ -1019,7 +988,7 @@ final class FunctionCompiler {
         } else {
             mv.visitInsn(ICONST_0);
             mv.visitInsn(LALOAD);
-            fromLong(Vt.of(ct.returns().get(0)));
+            Vt.of(ct.returns().get(0)).fromLong(mv);
         }
     }
 

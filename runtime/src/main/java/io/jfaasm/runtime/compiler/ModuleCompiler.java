@@ -285,11 +285,15 @@ public final class ModuleCompiler {
                 FunctionCompiler.descriptor(ft), null, null);
         mv.visitCode();
         int[] paramSlots = paramSlots(ft);
-        int ctxSlot = paramSlots.length == 0 ? 0 : paramSlots[paramSlots.length - 1]
-                + Vt.of(ft.params().get(paramSlots.length - 1)).size;
-        boxedCall(mv, ft, paramSlots, () -> pushInt(mv, funcIdx), ctxSlot, "callFallback");
+        int ctxSlot = slotsOf(ft);
+        boxedCall(mv, ft, paramSlots, () -> Vt.iconst(mv, funcIdx), ctxSlot, "callFallback");
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** The JVM slots a function's parameters take: the first free slot after them. */
+    private static int slotsOf(FunctionType ft) {
+        return ft.params().stream().mapToInt(p -> Vt.of(p).size).sum();
     }
 
     private static int[] paramSlots(FunctionType ft) {
@@ -305,14 +309,14 @@ public final class ModuleCompiler {
     /** {@code return unbox(Rt.helper(new long[] {params...}, funcId, c))}. */
     private static void boxedCall(MethodVisitor mv, FunctionType ft, int[] paramSlots, Runnable pushFuncId,
             int ctxSlot, String helper) {
-        pushInt(mv, paramSlots.length);
+        Vt.iconst(mv, paramSlots.length);
         mv.visitIntInsn(NEWARRAY, T_LONG);
         for (int k = 0; k < paramSlots.length; k++) {
             Vt t = Vt.of(ft.params().get(k));
             mv.visitInsn(DUP);
-            pushInt(mv, k);
+            Vt.iconst(mv, k);
             mv.visitVarInsn(t.load, paramSlots[k]);
-            toLong(mv, t);
+            t.toLong(mv);
             mv.visitInsn(LASTORE);
         }
         pushFuncId.run();
@@ -325,7 +329,7 @@ public final class ModuleCompiler {
             Vt r = Vt.of(ft.returns().get(0));
             mv.visitInsn(ICONST_0);
             mv.visitInsn(LALOAD);
-            fromLong(mv, r);
+            r.fromLong(mv);
             mv.visitInsn(r.ret);
         }
     }
@@ -348,13 +352,12 @@ public final class ModuleCompiler {
             MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, d.getKey(), dispatcherDescriptor(ft), null, null);
             mv.visitCode();
             int[] paramSlots = paramSlots(ft);
-            int elementSlot = paramSlots.length == 0 ? 0 : paramSlots[paramSlots.length - 1]
-                    + Vt.of(ft.params().get(paramSlots.length - 1)).size;
+            int elementSlot = slotsOf(ft);
             int ctxSlot = elementSlot + 1;
             int funcSlot = elementSlot + 2;
             mv.visitVarInsn(ILOAD, elementSlot);
-            pushInt(mv, typeIdx);
-            pushInt(mv, tableIdx);
+            Vt.iconst(mv, typeIdx);
+            Vt.iconst(mv, tableIdx);
             mv.visitVarInsn(ALOAD, ctxSlot);
             mv.visitMethodInsn(INVOKESTATIC, RT, "resolveIndirect", "(III" + CTX_DESC + ")I", false);
             mv.visitVarInsn(ISTORE, funcSlot);
@@ -368,7 +371,7 @@ public final class ModuleCompiler {
             if (!chunks.isEmpty()) {
                 Label inRange = new Label();
                 mv.visitVarInsn(ILOAD, funcSlot);
-                pushInt(mv, importedFunctions);
+                Vt.iconst(mv, importedFunctions);
                 mv.visitJumpInsn(IF_ICMPGE, inRange);
                 mv.visitJumpInsn(GOTO, generic); // an import, or FOREIGN
                 mv.visitLabel(inRange);
@@ -378,9 +381,9 @@ public final class ModuleCompiler {
                     labels[k] = new Label();
                 }
                 mv.visitVarInsn(ILOAD, funcSlot);
-                pushInt(mv, importedFunctions);
+                Vt.iconst(mv, importedFunctions);
                 mv.visitInsn(ISUB);
-                pushInt(mv, CHUNK);
+                Vt.iconst(mv, CHUNK);
                 mv.visitInsn(IDIV);
                 mv.visitLookupSwitchInsn(generic, keys, labels);
                 for (int k = 0; k < keys.length; k++) {
@@ -438,8 +441,7 @@ public final class ModuleCompiler {
             MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, e.getKey(), dispatcherDescriptor(ft), null, null);
             mv.visitCode();
             int[] paramSlots = paramSlots(ft);
-            int funcSlot = paramSlots.length == 0 ? 0 : paramSlots[paramSlots.length - 1]
-                    + Vt.of(ft.params().get(paramSlots.length - 1)).size;
+            int funcSlot = slotsOf(ft);
             int ctxSlot = funcSlot + 1;
             int[] keys = targets.stream().mapToInt(Integer::intValue).toArray();
             Label[] labels = new Label[keys.length];
@@ -488,9 +490,9 @@ public final class ModuleCompiler {
             FunctionType ft = Coverage.functionType(module, keys[k]);
             for (int p = 0; p < ft.params().size(); p++) {
                 mv.visitVarInsn(ALOAD, 2);
-                pushInt(mv, p);
+                Vt.iconst(mv, p);
                 mv.visitInsn(LALOAD);
-                fromLong(mv, Vt.of(ft.params().get(p)));
+                Vt.of(ft.params().get(p)).fromLong(mv);
             }
             mv.visitVarInsn(ALOAD, 3);
             mv.visitMethodInsn(INVOKESTATIC, chunkClass(c), FunctionCompiler.methodName(keys[k]),
@@ -499,7 +501,7 @@ public final class ModuleCompiler {
                 mv.visitInsn(ACONST_NULL); // as the interpreter returns for no results
             } else {
                 Vt r = Vt.of(ft.returns().get(0));
-                toLong(mv, r);
+                r.toLong(mv);
                 int tmp = 4;
                 mv.visitVarInsn(LSTORE, tmp);
                 mv.visitInsn(ICONST_1);
@@ -529,39 +531,5 @@ public final class ModuleCompiler {
 
     private static void returnValue(MethodVisitor mv, FunctionType ft) {
         mv.visitInsn(ft.returns().isEmpty() ? RETURN : Vt.of(ft.returns().get(0)).ret);
-    }
-
-    private static void pushInt(MethodVisitor mv, int v) {
-        if (v >= -1 && v <= 5) {
-            mv.visitInsn(ICONST_0 + v);
-        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
-            mv.visitIntInsn(SIPUSH, v);
-        } else {
-            mv.visitLdcInsn(v);
-        }
-    }
-
-    private static void toLong(MethodVisitor mv, Vt t) {
-        switch (t) {
-            case I32 -> mv.visitInsn(I2L);
-            case I64 -> { }
-            case F32 -> {
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
-                mv.visitInsn(I2L);
-            }
-            case F64 -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
-        }
-    }
-
-    private static void fromLong(MethodVisitor mv, Vt t) {
-        switch (t) {
-            case I32 -> mv.visitInsn(L2I);
-            case I64 -> { }
-            case F32 -> {
-                mv.visitInsn(L2I);
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
-            }
-            case F64 -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
-        }
     }
 }

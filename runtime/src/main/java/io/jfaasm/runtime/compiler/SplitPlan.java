@@ -3,6 +3,7 @@ package io.jfaasm.runtime.compiler;
 import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ final class SplitPlan {
     /** The ends of the regions planned to start at {@code start}, longest first; empty if none. */
     NavigableSet<Integer> endsAt(int start) {
         NavigableSet<Integer> ends = regions.get(start);
-        return ends == null ? new TreeSet<Integer>().descendingSet() : ends.descendingSet();
+        return ends == null ? Collections.emptyNavigableSet() : ends.descendingSet();
     }
 
     private record Item(int start, int end, int weight, boolean construct) {}

@@ -1,6 +1,7 @@
 package io.jfaasm.runtime.compiler;
 
 import com.dylibso.chicory.wasm.types.ValType;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
@@ -52,5 +53,44 @@ enum Vt {
             return F64;
         }
         return null;
+    }
+
+    /** Converts a value of this type on the JVM stack to Chicory's long encoding (its stack and long[] arguments). */
+    void toLong(MethodVisitor mv) {
+        switch (this) {
+            case I32 -> mv.visitInsn(Opcodes.I2L);
+            case I64 -> { }
+            case F32 -> {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
+                mv.visitInsn(Opcodes.I2L);
+            }
+            case F64 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
+        }
+    }
+
+    /** The inverse of {@link #toLong}. */
+    void fromLong(MethodVisitor mv) {
+        switch (this) {
+            case I32 -> mv.visitInsn(Opcodes.L2I);
+            case I64 -> { }
+            case F32 -> {
+                mv.visitInsn(Opcodes.L2I);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
+            }
+            case F64 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
+        }
+    }
+
+    /** Pushes an int constant in the shortest form. */
+    static void iconst(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(Opcodes.ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.SIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
     }
 }
