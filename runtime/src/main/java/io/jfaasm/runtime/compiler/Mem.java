@@ -8,12 +8,19 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * Loads and stores of compiled code, straight on the memory's segment. Small static methods:
- * HotSpot inlines them. Each access first checks {@code Objects.checkIndex(base, limit - offset -
- * size + 1)}, where {@code limit} is the memory's size as an int held in a local of the generated
- * method: one check, in the shape C2's range-check elimination hoists out of loops (the base is
- * typically the loop's induction variable plus an invariant). The segment's own check follows,
- * which C2 then sees as implied.
+ * Loads and stores of compiled code. Small static methods: HotSpot inlines them. Each access does
+ * one check, {@code Objects.checkIndex(base, limit - offset - size + 1)}, where {@code limit} is the
+ * memory's size as an int held in a local of the generated method: the shape C2's range-check
+ * elimination hoists out of loops (the base is typically the loop's induction variable plus an
+ * invariant). The access itself then goes through {@link #ALL}, a segment over every address, at
+ * {@code (memory address & ADDRESS_MASK) + base + offset}: C2 knows that sum's range from the
+ * mask and the check, proves ALL's own bounds check always passes and drops it. Accessing the
+ * memory's own segment instead costs a second check per access, against its length, which C2
+ * cannot relate to the first (it was measured: spmv 1.55x and gemm 1.3x slower).
+ *
+ * <p>Why this is safe: the check bounds {@code base + offset + size} by {@code limit}, which is
+ * never more than the memory's mapped size (the generated code reloads it from the segment after
+ * anything that may grow or replace the memory), so the address is always inside the memory.
  *
  * <p>Address semantics mirror Chicory's interpreter, the reference: the effective address is
  * {@code (int) (offset + addr)}; a negative base address (the upper 2 GiB, which our memories
@@ -31,6 +38,12 @@ public final class Mem {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     private Mem() {}
+
+    /** Every address: accesses through it are checked by {@link #at} alone (see the class comment). */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    /** User-space addresses are below 2^62: masking tells C2 so, and it drops ALL's own check. */
+    private static final long ADDRESS_MASK = (1L << 62) - 1;
 
     /** The trap for an offset or base address that no memory can satisfy. */
     public static WasmRuntimeException oob() {
@@ -54,19 +67,19 @@ public final class Mem {
      */
     private static long at(int base, int offset, int size, MemorySegment m, int limit) {
         try {
-            Objects.checkIndex(base, room(offset, size, limit));
+            int at = Objects.checkIndex(base, room(offset, size, limit));
+            return (m.address() & ADDRESS_MASK) + at + offset;
         } catch (IndexOutOfBoundsException e) {
             throw base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, m.byteSize());
         }
-        return base + offset;
     }
 
     public static int i32(int base, int offset, MemorySegment m, int limit) {
-        return m.get(INT, at(base, offset, 4, m, limit));
+        return ALL.get(INT, at(base, offset, 4, m, limit));
     }
 
     public static long i64(int base, int offset, MemorySegment m, int limit) {
-        return m.get(LONG, at(base, offset, 8, m, limit));
+        return ALL.get(LONG, at(base, offset, 8, m, limit));
     }
 
     public static float f32(int base, int offset, MemorySegment m, int limit) {
@@ -78,7 +91,7 @@ public final class Mem {
     }
 
     public static int s8(int base, int offset, MemorySegment m, int limit) {
-        return m.get(BYTE, at(base, offset, 1, m, limit));
+        return ALL.get(BYTE, at(base, offset, 1, m, limit));
     }
 
     public static int u8(int base, int offset, MemorySegment m, int limit) {
@@ -86,7 +99,7 @@ public final class Mem {
     }
 
     public static int s16(int base, int offset, MemorySegment m, int limit) {
-        return m.get(SHORT, at(base, offset, 2, m, limit));
+        return ALL.get(SHORT, at(base, offset, 2, m, limit));
     }
 
     public static int u16(int base, int offset, MemorySegment m, int limit) {
@@ -100,11 +113,11 @@ public final class Mem {
     // Argument order is the wasm stack's (base, value), then what the generated code pushes.
 
     public static void i32(int base, int value, int offset, MemorySegment m, int limit) {
-        m.set(INT, at(base, offset, 4, m, limit), value);
+        ALL.set(INT, at(base, offset, 4, m, limit), value);
     }
 
     public static void i64(int base, long value, int offset, MemorySegment m, int limit) {
-        m.set(LONG, at(base, offset, 8, m, limit), value);
+        ALL.set(LONG, at(base, offset, 8, m, limit), value);
     }
 
     public static void f32(int base, float value, int offset, MemorySegment m, int limit) {
@@ -116,11 +129,11 @@ public final class Mem {
     }
 
     public static void i8(int base, int value, int offset, MemorySegment m, int limit) {
-        m.set(BYTE, at(base, offset, 1, m, limit), (byte) value);
+        ALL.set(BYTE, at(base, offset, 1, m, limit), (byte) value);
     }
 
     public static void i16(int base, int value, int offset, MemorySegment m, int limit) {
-        m.set(SHORT, at(base, offset, 2, m, limit), (short) value);
+        ALL.set(SHORT, at(base, offset, 2, m, limit), (short) value);
     }
 
     /**
@@ -131,19 +144,19 @@ public final class Mem {
      */
     private static long wrappingAt(int base, int offset, int size, MemorySegment m, int limit) {
         try {
-            Objects.checkIndex(base, room(offset, size, limit));
+            int at = Objects.checkIndex(base, room(offset, size, limit));
+            return (m.address() & ADDRESS_MASK) + at + offset;
         } catch (IndexOutOfBoundsException e) {
             int p = base + offset;
             throw base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, m.byteSize());
         }
-        return base + offset;
     }
 
     public static void i8n(int base, int value, int offset, MemorySegment m, int limit) {
-        m.set(BYTE, wrappingAt(base, offset, 1, m, limit), (byte) value);
+        ALL.set(BYTE, wrappingAt(base, offset, 1, m, limit), (byte) value);
     }
 
     public static void i32n(int base, int value, int offset, MemorySegment m, int limit) {
-        m.set(INT, wrappingAt(base, offset, 4, m, limit), value);
+        ALL.set(INT, wrappingAt(base, offset, 4, m, limit), value);
     }
 }
