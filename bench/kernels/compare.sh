@@ -12,6 +12,8 @@
 #               jfaasm = `jfaasm run --engine jfaasm` (JFaasm's compiler tier),
 #               chicory = `jfaasm run --engine chicory-compiler` (Chicory's compiler)
 #   --no-build  do not (re)build the native binaries first
+#   --baseline DIR  also run the tier of another checkout (e.g. `git worktree add DIR COMMIT`), as
+#               engine "baseline", interleaved with the others: a change and its baseline in one run
 # Environment: JFAASM (default $REPO/jfaasm), NODE (default node),
 #              TIMEOUT seconds per process (default 900),
 #              NATIVE_EXTRA_CFLAGS (passed to build.sh, e.g. -fno-tree-vectorize).
@@ -24,7 +26,7 @@ JFAASM=${JFAASM:-$REPO/jfaasm}
 NODE=${NODE:-node}
 TIMEOUT=${TIMEOUT:-900}
 
-reps=10 runs=3 json="" only="" build=1 want=native,node,jfaasm,chicory
+reps=10 runs=3 json="" only="" build=1 want=native,node,jfaasm,chicory baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --engines) want=$2; shift 2 ;;
     --no-build) build=0; shift ;;
+    --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
     -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -63,20 +66,23 @@ wants() { case ",$want," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 engines=()
 wants native && engines+=(native)
 wants node && engines+=(node)
-engine_flag() { case "$1" in jfaasm) echo jfaasm ;; chicory) echo chicory-compiler ;; esac; }
-for e in jfaasm chicory; do
+engine_flag() { case "$1" in jfaasm|baseline) echo jfaasm ;; chicory) echo chicory-compiler ;; esac; }
+launcher() { case "$1" in baseline) echo "$baseline/jfaasm" ;; *) echo "$JFAASM" ;; esac; }
+[ -n "$baseline" ] && want="$want,baseline"
+for e in jfaasm baseline chicory; do
   wants "$e" || continue
+  JFAASM_E=$(launcher "$e")
   # Preflight: one repetition of the first kernel. This also lets the launcher
   # do its one-time build now rather than in the middle of the measurements.
-  if [ ! -x "$JFAASM" ]; then
-    echo "note: $JFAASM not found: $e column will be n/a" >&2
-  elif (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM" run --engine "$(engine_flag "$e")" \
+  if [ ! -x "$JFAASM_E" ]; then
+    echo "note: $JFAASM_E not found: $e column will be n/a" >&2
+  elif (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM_E" run --engine "$(engine_flag "$e")" \
            "bench/kernels/wasm/${kernels[0]}.wasm" 1) \
          > "$out/$e-preflight.out" 2> "$out/$e-preflight.err" \
        && grep -q '^checksum=' "$out/$e-preflight.out"; then
     engines+=("$e")
   else
-    echo "note: '$JFAASM run --engine $(engine_flag "$e")' failed (see $out/$e-preflight.err): $e column will be n/a" >&2
+    echo "note: '$JFAASM_E run --engine $(engine_flag "$e")' failed (see $out/$e-preflight.err): $e column will be n/a" >&2
   fi
 done
 [ ${#engines[@]} -gt 0 ] || { echo "no engine to run" >&2; exit 2; }
@@ -86,7 +92,7 @@ run_one() { # engine kernel -> stdout of the kernel process
   case "$engine" in
     native) timeout "$TIMEOUT" "build/native/$k" "$reps" ;;
     node)   timeout "$TIMEOUT" "$NODE" --no-warnings run-node.mjs "wasm/$k.wasm" "$reps" ;;
-    jfaasm|chicory) (cd "$REPO" && timeout "$TIMEOUT" "$JFAASM" run --timeout "$TIMEOUT" \
+    jfaasm|chicory|baseline) (cd "$REPO" && timeout "$TIMEOUT" "$(launcher "$engine")" run --timeout "$TIMEOUT" \
                        --engine "$(engine_flag "$engine")" "bench/kernels/wasm/$k.wasm" "$reps") ;;
   esac
 }
@@ -113,6 +119,7 @@ versions="$out/versions.txt"
   echo "clang=$(clang --version 2>/dev/null | head -1 || echo n/a)"
   echo "node=$("$NODE" --version)"
   if [[ " ${engines[*]} " == *" jfaasm "* || " ${engines[*]} " == *" chicory "* ]]; then echo "jfaasm=$JFAASM"; else echo "jfaasm=n/a"; fi
+  if [ -n "$baseline" ]; then echo "baseline=$baseline ($(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || echo unknown))"; fi
   # other processes on the machine distort the numbers: keep the load with them
   echo "loadavg_start=$load_start"
   echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"

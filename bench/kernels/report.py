@@ -16,9 +16,10 @@ import statistics
 import sys
 from pathlib import Path
 
-# jfaasm: JFaasm's own compiler tier (--engine jfaasm); chicory: JFaasm on Chicory's compiler
-ENGINES_ALL = ["native", "node", "jfaasm", "chicory"]
-WASM_ENGINES = ["node", "jfaasm", "chicory"]
+# jfaasm: JFaasm's own compiler tier (--engine jfaasm); baseline: the tier of another checkout
+# (compare.sh --baseline); chicory: JFaasm on Chicory's compiler
+ENGINES_ALL = ["native", "node", "jfaasm", "baseline", "chicory"]
+WASM_ENGINES = ["node", "jfaasm", "baseline", "chicory"]
 LINE = re.compile(r"^kernel=(\S+) rep=(\d+) ns=(\d+)$")
 CHECK = re.compile(r"^checksum=([0-9a-f]+)$")
 
