@@ -38,6 +38,7 @@ import org.objectweb.asm.Type;
 final class FunctionCompiler {
     private static final String MEM = Type.getInternalName(Mem.class);
     private static final String RT = Type.getInternalName(Rt.class);
+    private static final String TABLES = Type.getInternalName(Tables.class);
     private static final String OPS = Type.getInternalName(OpcodeImpl.class);
     private static final String CTX = Type.getInternalName(Ctx.class);
     private static final String CTX_DESC = Type.getDescriptor(Ctx.class);
@@ -199,7 +200,7 @@ final class FunctionCompiler {
         startBudget(0, code.size() - 1);
         // wasm locals start at zero
         for (int k = n; k < localSlot.length; k++) {
-            zero(localType[k]);
+            localType[k].zero(mv);
             mv.visitVarInsn(localType[k].store, localSlot[k]);
         }
         if (code.stream().anyMatch(ins -> ins.opcode() == OpCode.CALL || ins.opcode() == OpCode.CALL_INDIRECT)) {
@@ -236,7 +237,7 @@ final class FunctionCompiler {
             if (l >= 0 && localSlot[l] < 0) {
                 localSlot[l] = slot;
                 slot += localType[l].size;
-                zero(localType[l]);
+                localType[l].zero(mv);
                 mv.visitVarInsn(localType[l].store, localSlot[l]);
             }
         }
@@ -261,15 +262,6 @@ final class FunctionCompiler {
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-    }
-
-    private void zero(Vt t) {
-        switch (t) {
-            case I32 -> mv.visitInsn(ICONST_0);
-            case I64 -> mv.visitInsn(LCONST_0);
-            case F32 -> mv.visitInsn(FCONST_0);
-            case F64 -> mv.visitInsn(DCONST_0);
-        }
     }
 
     /** Reserves the memory segment's local if instructions from..to access memory. */
@@ -824,6 +816,40 @@ final class FunctionCompiler {
                 mv.visitMethodInsn(INVOKESTATIC, RT, op == OpCode.MEMORY_COPY ? "memoryCopy" : "memoryFill",
                         "(III" + CTX_DESC + ")V", false);
             }
+            case MEMORY_INIT -> {
+                pop();
+                pop();
+                pop();
+                iconst((int) ins.operand(0));
+                mv.visitVarInsn(ALOAD, ctxSlot);
+                mv.visitMethodInsn(INVOKESTATIC, RT, "memoryInit", "(IIII" + CTX_DESC + ")V", false);
+            }
+            case DATA_DROP -> {
+                iconst((int) ins.operand(0));
+                mv.visitVarInsn(ALOAD, ctxSlot);
+                mv.visitMethodInsn(INVOKESTATIC, RT, "dataDrop", "(I" + CTX_DESC + ")V", false);
+            }
+            case REF_NULL -> {
+                mv.visitLdcInsn(Vt.NULL_REF);
+                push(Vt.REF);
+            }
+            case REF_IS_NULL -> {
+                mv.visitLdcInsn(Vt.NULL_REF);
+                mv.visitInsn(LCMP);
+                compare(1, IFEQ);
+            }
+            case REF_FUNC -> {
+                mv.visitLdcInsn(ins.operand(0)); // a reference to a function is its index
+                push(Vt.REF);
+            }
+            case TABLE_GET -> tableOp(ins, 1, "get", "(II" + CTX_DESC + ")J", Vt.REF);
+            case TABLE_SET -> tableOp(ins, 2, "set", "(IJI" + CTX_DESC + ")V", null);
+            case TABLE_SIZE -> tableOp(ins, 0, "size", "(I" + CTX_DESC + ")I", Vt.I32);
+            case TABLE_GROW -> tableOp(ins, 2, "grow", "(JII" + CTX_DESC + ")I", Vt.I32);
+            case TABLE_FILL -> tableOp(ins, 3, "fill", "(IJII" + CTX_DESC + ")V", null);
+            case TABLE_COPY -> tableOp(ins, 3, "copy", "(IIIII" + CTX_DESC + ")V", null);
+            case TABLE_INIT -> tableOp(ins, 3, "init", "(IIIII" + CTX_DESC + ")V", null);
+            case ELEM_DROP -> tableOp(ins, 0, "elemDrop", "(I" + CTX_DESC + ")V", null);
             case I32_CONST -> {
                 iconst((int) ins.operand(0));
                 push(Vt.I32);
@@ -871,6 +897,24 @@ final class FunctionCompiler {
         Vt.iconst(mv, v);
     }
 
+    /**
+     * A table or element segment instruction: its {@code pops} values, then its immediates (table
+     * and segment indices), are passed to the {@link Tables} method, which pushes {@code result}.
+     */
+    private void tableOp(AnnotatedInstruction ins, int pops, String method, String desc, Vt result) {
+        for (int k = 0; k < pops; k++) {
+            pop();
+        }
+        for (int k = 0; k < ins.operandCount(); k++) {
+            iconst((int) ins.operand(k));
+        }
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitMethodInsn(INVOKESTATIC, TABLES, method, desc, false);
+        if (result != null) {
+            push(result);
+        }
+    }
+
     private void select() {
         pop(); // condition
         Vt t = pop();
@@ -895,9 +939,6 @@ final class FunctionCompiler {
 
     private void globalGet(int g) {
         Vt t = Vt.of(owner.globalType(g));
-        if (t == null) {
-            throw new Unsupported("global of non-numeric type");
-        }
         mv.visitVarInsn(ALOAD, ctxSlot);
         mv.visitFieldInsn(GETFIELD, CTX, "globals", "[Lcom/dylibso/chicory/runtime/GlobalInstance;");
         iconst(g);

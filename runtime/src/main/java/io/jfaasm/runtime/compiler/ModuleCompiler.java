@@ -414,12 +414,16 @@ public final class ModuleCompiler {
         return targets;
     }
 
-    private static String localDispatcher(FunctionType ft) {
-        StringBuilder sb = new StringBuilder("d_");
-        ft.params().forEach(p -> sb.append(Vt.of(p).jvm.getDescriptor()));
-        sb.append('_');
-        ft.returns().forEach(r -> sb.append(Vt.of(r).jvm.getDescriptor()));
-        return sb.toString();
+    /**
+     * The name of the chunks' dispatchers for a signature: after the first type index of that
+     * signature (not after its JVM shape: i64 and funcref, say, share one and are distinct types).
+     */
+    private String localDispatcher(FunctionType ft) {
+        for (int k = 0; ; k++) {
+            if (ft.equals(module.typeSection().getType(k))) {
+                return "d_" + k;
+            }
+        }
     }
 
     /**

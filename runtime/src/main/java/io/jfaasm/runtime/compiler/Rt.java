@@ -102,4 +102,16 @@ public final class Rt {
     public static void memoryFill(int offset, int value, int size, Ctx c) {
         c.memory.fill((byte) value, offset, size + offset);
     }
+
+    /**
+     * memory.init: the interpreter's call, on the instance's own copy of the segments (data.drop
+     * empties a segment there), so bounds and dropped segments trap with its messages.
+     */
+    public static void memoryInit(int destination, int offset, int size, int segment, Ctx c) {
+        c.instance.memory(0).initPassiveSegment(segment, destination, offset, size);
+    }
+
+    public static void dataDrop(int segment, Ctx c) {
+        c.instance.dropDataSegment(segment);
+    }
 }
