@@ -45,9 +45,6 @@ final class Coverage {
 
     /** Null when the function can be compiled, else why not. */
     static String unsupported(WasmModule module, int localIndex, FunctionType type, FunctionBody body) {
-        if (type.returns().size() > 1) {
-            return "multi-value result";
-        }
         for (ValType t : type.params()) {
             if (Vt.of(t) == null) {
                 return "parameter of type " + t;
@@ -76,14 +73,8 @@ final class Coverage {
                             if (Vt.ofBlockTypeId(bt) == null) {
                                 return "block of type " + bt;
                             }
-                        } else {
-                            FunctionType ft = module.typeSection().getType((int) bt);
-                            if (!ft.params().isEmpty() || ft.returns().size() > 1) {
-                                return "multi-value block";
-                            }
-                            if (ft.returns().size() == 1 && Vt.of(ft.returns().get(0)) == null) {
-                                return "block of type " + bt;
-                            }
+                        } else if (!representable(module.typeSection().getType((int) bt))) {
+                            return "block of type " + module.typeSection().getType((int) bt);
                         }
                     }
                 }
@@ -100,18 +91,12 @@ final class Coverage {
                 }
                 case CALL -> {
                     FunctionType callee = functionType(module, (int) ins.operand(0));
-                    if (callee.returns().size() > 1) {
-                        return "call of a multi-value function";
-                    }
                     if (!representable(callee)) {
                         return "call of a function of type " + callee;
                     }
                 }
                 case CALL_INDIRECT -> {
                     FunctionType callee = module.typeSection().getType((int) ins.operand(0));
-                    if (callee.returns().size() > 1) {
-                        return "call_indirect of a multi-value function";
-                    }
                     if (!representable(callee)) {
                         return "call_indirect of type " + callee;
                     }
@@ -145,7 +130,7 @@ final class Coverage {
 
     /** Whether a function of this type has a JVM method signature here: values of ours, at most one result. */
     static boolean signatureSupported(FunctionType t) {
-        return t.returns().size() <= 1 && representable(t);
+        return representable(t);
     }
 
     /** Whether every parameter and result is of a type this tier handles ({@link Vt}). */

@@ -46,7 +46,7 @@ class CompilerOpsTest {
     private static final long[] REF = {-1, 0, 2, 5, 0x7FFFFFFFL, 0x1_0000_0003L, 0x7FFFFFFF_00000005L};
     /** Functions whose running time grows with the argument: small values only. */
     private static final Set<String> SMALL_ARGS = Set.of("loop.sum", "recurse", "memory.fill", "memory.copy",
-            "call_indirect", "call_indirect.t2"); // recursion: how deep each engine gets before overflowing differs
+            "call_indirect", "call_indirect.t2", "mv.loop", "mv.nest"); // recursion: how deep each engine gets before overflowing differs
 
     /** Binary float arithmetic: with two NaN operands, any NaN result is right. */
     private static final Set<String> TWO_NAN_ARITHMETIC = Set.of("f32.add", "f32.sub", "f32.mul", "f32.div",
@@ -94,7 +94,14 @@ class CompilerOpsTest {
                 long[] r = instance.export(name).apply(args);
                 List<ValType> types = instance.exportType(name).returns();
                 // i32 and f32 are the low 32 bits: the interpreter may leave others above them
-                return r == null ? "()" : Long.toHexString(Differential.canonical(types.get(0), r[0]));
+                if (r == null) {
+                    return "()";
+                }
+                StringBuilder sb = new StringBuilder();
+                for (int k = 0; k < r.length; k++) {
+                    sb.append(k > 0 ? " " : "").append(Long.toHexString(Differential.canonical(types.get(k), r[k])));
+                }
+                return sb.toString();
             } catch (RuntimeException e) {
                 return "trap " + e.getClass().getName() + ": " + e.getMessage();
             }
@@ -251,17 +258,17 @@ class CompilerOpsTest {
         assertThat(tier.call("table.get", new long[] {3})).isEqualTo("ffffffffffffffff");
         assertThat(tier.call("table.get", new long[] {4})).isEqualTo(OOB_TABLE);
         assertThat(tier.call("table.get", new long[] {-1})).isEqualTo(OOB_TABLE);
-        assertThat(tier.call("table.size", new long[0])).isEqualTo(Integer.toHexString(422));
-        assertThat(tier.call("table.grow", new long[] {4, 0})).isEqualTo(Integer.toHexString(-1000 + 2));
-        assertThat(tier.call("table.grow", new long[] {-1, 0})).isEqualTo(Integer.toHexString(-1000 + 2));
-        assertThat(tier.call("table.grow", new long[] {2, 1})).isEqualTo(Integer.toHexString(2000 + 4));
+        assertThat(tier.call("table.size", new long[0])).isEqualTo(Integer.toHexString(432));
+        assertThat(tier.call("table.grow", new long[] {3, 0})).isEqualTo(Integer.toHexString(-1000 + 3));
+        assertThat(tier.call("table.grow", new long[] {-1, 0})).isEqualTo(Integer.toHexString(-1000 + 3));
+        assertThat(tier.call("table.grow", new long[] {2, 1})).isEqualTo(Integer.toHexString(3000 + 5));
         assertThat(tier.call("table.grow.ext", new long[] {7, 1})).isEqualTo(Integer.toHexString(2000 + 3));
         assertThat(tier.call("table.get.ext", new long[] {2})).isEqualTo("7");
-        assertThat(tier.call("table.set", new long[] {3, 2})).isEqualTo("4"); // $rec, grown in above
-        assertThat(tier.call("table.set", new long[] {4, 0})).isEqualTo(
+        assertThat(tier.call("table.set", new long[] {4, 2})).isEqualTo("4"); // $dbl, grown in above
+        assertThat(tier.call("table.set", new long[] {5, 0})).isEqualTo(
                 "trap com.dylibso.chicory.wasm.UninstantiableException: out of bounds table access");
         assertThat(tier.call("table.fill", new long[] {0, 1, 4})).isEqualTo("5");
-        assertThat(tier.call("table.fill", new long[] {1, 0, 4})).isEqualTo(OOB_TABLE);
+        assertThat(tier.call("table.fill", new long[] {2, 0, 4})).isEqualTo(OOB_TABLE);
         assertThat(tier.call("table.copy", new long[] {1, 0, 2})).isEqualTo("3");
         assertThat(tier.call("table.copy", new long[] {3, 3, 2})).isEqualTo(OOB_TABLE);
         assertThat(tier.call("table.copy.self", new long[] {1, 0, 3})).isEqualTo("3"); // overlapping
@@ -273,15 +280,43 @@ class CompilerOpsTest {
 
     @Test
     void callIndirectThroughAnotherTable() {
-        assertThat(tier.call("call_indirect.t2", new long[] {0, 5}))
-                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: uninitialized element 0");
+        assertThat(tier.call("call_indirect.t2", new long[] {2, 5}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: uninitialized element 2");
         assertThat(tier.call("call_indirect.t2", new long[] {1, 5}))
                 .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: indirect call type mismatch");
-        assertThat(tier.call("call_indirect.t2", new long[] {2, 5}))
+        assertThat(tier.call("call_indirect.t2", new long[] {3, 5}))
                 .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: undefined element");
         assertThat(tier.call("call_indirect.ref", new long[] {0x1_0000_0003L, 1})).isEqualTo("100000003");
         assertThat(tier.call("ref.func.call", new long[] {21})).isEqualTo("2a");
         assertThat(tier.call("call_indirect.t2", new long[] {0, 5})).isEqualTo("a");
+    }
+
+    @Test
+    void multiValue() {
+        long d = Double.doubleToRawLongBits(2.5);
+        assertThat(tier.call("mv.results", new long[] {-1, 5, d})).isEqualTo(Long.toHexString(d) + " 5 ffffffff");
+        assertThat(tier.call("mv.divmod", new long[] {17, 5})).isEqualTo("1"); // 3 - 2
+        assertThat(tier.call("mv.divmod", new long[] {17, 0}))
+                .isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException: integer divide by zero");
+        assertThat(tier.call("mv.indirect", new long[] {3, 0}))
+                .isEqualTo(Long.toHexString(Double.doubleToRawLongBits(3.0)) + " 3 3");
+        assertThat(tier.call("mv.indirect", new long[] {3, 1}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: indirect call type mismatch");
+        assertThat(tier.call("mv.block", new long[] {0, 5})).isEqualTo("0 5");
+        assertThat(tier.call("mv.block", new long[] {2, 5})).isEqualTo("7 64");
+        assertThat(tier.call("mv.if", new long[] {1, 5, 3})).isEqualTo("8 7");
+        assertThat(tier.call("mv.if", new long[] {0, 5, 3})).isEqualTo("2 fffffffffffffff9");
+        assertThat(tier.call("mv.if.noelse", new long[] {0, 5})).isEqualTo("5");
+        assertThat(tier.call("mv.if.noelse", new long[] {1, 5})).isEqualTo("6");
+        assertThat(tier.call("mv.loop", new long[] {0})).isEqualTo("1 1");
+        assertThat(tier.call("mv.loop", new long[] {9})).isEqualTo("37 59"); // fib 10, 11: 55, 89
+        assertThat(tier.call("mv.br_table", new long[] {0})).isEqualTo("a 14");
+        assertThat(tier.call("mv.br_table", new long[] {1})).isEqualTo("a 78");
+        assertThat(tier.call("mv.br_table", new long[] {7})).isEqualTo("a 14");
+        // through the outlined inner loop: its results summed, a branch out with two values, a return
+        assertThat(tier.call("mv.nest", new long[] {0})).isEqualTo("1 0");
+        assertThat(tier.call("mv.nest", new long[] {3})).isEqualTo(Integer.toHexString(1 + 2 + 3 + 1) + " 3");
+        assertThat(tier.call("mv.nest", new long[] {99})).isEqualTo("1 fffffffffffffff9");
     }
 
     @Test
@@ -293,7 +328,7 @@ class CompilerOpsTest {
             }
         }
         for (String name : List.of("nest.return", "nest.break", "nest.continue", "nest.br_table", "nest.grow",
-                "nest.trap", "nest.stack_below", "nest.value_out", "spin.inner")) {
+                "nest.trap", "nest.stack_below", "nest.value_out", "spin.inner", "mv.nest")) {
             String f = "f" + exportedFunction(name);
             assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_"));
         }
