@@ -39,7 +39,7 @@ final class Coverage {
         }
         // bulk memory, and reference types on funcref and externref
         SUPPORTED.addAll(EnumSet.of(OpCode.MEMORY_COPY, OpCode.MEMORY_FILL, OpCode.MEMORY_INIT,
-                OpCode.DATA_DROP, OpCode.REF_NULL, OpCode.REF_IS_NULL, OpCode.REF_FUNC, OpCode.TABLE_SIZE,
+                OpCode.DATA_DROP, OpCode.REF_NULL, OpCode.REF_IS_NULL, OpCode.REF_FUNC, OpCode.REF_AS_NON_NULL, OpCode.TABLE_SIZE,
                 OpCode.TABLE_GROW, OpCode.TABLE_FILL, OpCode.TABLE_COPY, OpCode.TABLE_INIT, OpCode.ELEM_DROP));
     }
 

@@ -872,6 +872,7 @@ final class FunctionCompiler {
                 mv.visitInsn(LCMP);
                 compare(1, IFEQ);
             }
+            case REF_AS_NON_NULL -> mv.visitMethodInsn(INVOKESTATIC, RT, "refAsNonNull", "(J)J", false);
             case REF_FUNC -> {
                 mv.visitLdcInsn(ins.operand(0)); // a reference to a function is its index
                 push(Vt.REF);

@@ -87,6 +87,13 @@ public final class Rt {
         return funcId;
     }
 
+    public static long refAsNonNull(long ref) {
+        if (ref == Vt.NULL_REF) {
+            throw new TrapException("Trapped on ref_as_non_null on null reference");
+        }
+        return ref;
+    }
+
     public static int memoryGrow(int delta, Ctx c) {
         return c.memory.grow(delta);
     }
