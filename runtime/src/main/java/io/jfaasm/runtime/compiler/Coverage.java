@@ -31,21 +31,20 @@ final class Coverage {
         // ...except exception handling, tail calls and typed function references.
         SUPPORTED.removeAll(EnumSet.of(OpCode.THROW, OpCode.THROW_REF, OpCode.TRY_TABLE,
                 OpCode.RETURN_CALL, OpCode.RETURN_CALL_INDIRECT, OpCode.CALL_REF,
-                OpCode.RETURN_CALL_REF, OpCode.TABLE_GET, OpCode.TABLE_SET));
+                OpCode.RETURN_CALL_REF));
         for (OpCode op : OpCode.values()) {
             if (op.name().startsWith("I32_TRUNC_SAT") || op.name().startsWith("I64_TRUNC_SAT")) {
                 SUPPORTED.add(op);
             }
         }
-        SUPPORTED.add(OpCode.MEMORY_COPY);
-        SUPPORTED.add(OpCode.MEMORY_FILL);
+        // bulk memory, and reference types on funcref and externref
+        SUPPORTED.addAll(EnumSet.of(OpCode.MEMORY_COPY, OpCode.MEMORY_FILL, OpCode.MEMORY_INIT,
+                OpCode.DATA_DROP, OpCode.REF_NULL, OpCode.REF_IS_NULL, OpCode.REF_FUNC, OpCode.REF_AS_NON_NULL, OpCode.TABLE_SIZE,
+                OpCode.TABLE_GROW, OpCode.TABLE_FILL, OpCode.TABLE_COPY, OpCode.TABLE_INIT, OpCode.ELEM_DROP));
     }
 
     /** Null when the function can be compiled, else why not. */
     static String unsupported(WasmModule module, int localIndex, FunctionType type, FunctionBody body) {
-        if (type.returns().size() > 1) {
-            return "multi-value result";
-        }
         for (ValType t : type.params()) {
             if (Vt.of(t) == null) {
                 return "parameter of type " + t;
@@ -72,41 +71,34 @@ final class Coverage {
                     if (bt != 0x40) {
                         if (ValType.isValid(bt)) {
                             if (Vt.ofBlockTypeId(bt) == null) {
-                                return "block of non-numeric type";
+                                return "block of type " + bt;
                             }
-                        } else {
-                            FunctionType ft = module.typeSection().getType((int) bt);
-                            if (!ft.params().isEmpty() || ft.returns().size() > 1) {
-                                return "multi-value block";
-                            }
-                            if (ft.returns().size() == 1 && Vt.of(ft.returns().get(0)) == null) {
-                                return "block of non-numeric type";
-                            }
+                        } else if (!representable(module.typeSection().getType((int) bt))) {
+                            return "block of type " + module.typeSection().getType((int) bt);
                         }
                     }
                 }
                 case SELECT_T -> {
                     if (ins.operandCount() != 1 || Vt.ofBlockTypeId(ins.operand(0)) == null) {
-                        return "typed select of non-numeric type";
+                        return "typed select of a type other than numeric, funcref, externref";
                     }
                 }
-                case REF_NULL, REF_IS_NULL, REF_FUNC, REF_EQ, REF_AS_NON_NULL, BR_ON_NULL,
-                        BR_ON_NON_NULL -> {
-                    return "reference instruction " + op;
+                case GLOBAL_GET, GLOBAL_SET -> {
+                    ValType t = globalType(module, (int) ins.operand(0));
+                    if (Vt.of(t) == null) {
+                        return "global of type " + t;
+                    }
                 }
                 case CALL -> {
                     FunctionType callee = functionType(module, (int) ins.operand(0));
-                    if (callee.returns().size() > 1) {
-                        return "call of a multi-value function";
-                    }
-                    if (!numeric(callee)) {
-                        return "call with reference values";
+                    if (!representable(callee)) {
+                        return "call of a function of type " + callee;
                     }
                 }
                 case CALL_INDIRECT -> {
                     FunctionType callee = module.typeSection().getType((int) ins.operand(0));
-                    if (callee.returns().size() > 1 || !numeric(callee)) {
-                        return "call_indirect of a multi-value or reference-typed function";
+                    if (!representable(callee)) {
+                        return "call_indirect of type " + callee;
                     }
                 }
                 case MEMORY_COPY -> {
@@ -116,6 +108,11 @@ final class Coverage {
                 }
                 case MEMORY_FILL, MEMORY_SIZE, MEMORY_GROW -> {
                     if (ins.operand(0) != 0) {
+                        return "multi-memory";
+                    }
+                }
+                case MEMORY_INIT -> {
+                    if (ins.operand(1) != 0) {
                         return "multi-memory";
                     }
                 }
@@ -131,12 +128,13 @@ final class Coverage {
         return null;
     }
 
-    /** Whether a function of this type has a JVM method signature here: numeric values, at most one result. */
+    /** Whether a function of this type has a JVM method signature here: values of ours, at most one result. */
     static boolean signatureSupported(FunctionType t) {
-        return t.returns().size() <= 1 && numeric(t);
+        return representable(t);
     }
 
-    private static boolean numeric(FunctionType t) {
+    /** Whether every parameter and result is of a type this tier handles ({@link Vt}). */
+    private static boolean representable(FunctionType t) {
         for (ValType v : t.params()) {
             if (Vt.of(v) == null) {
                 return false;
@@ -148,6 +146,19 @@ final class Coverage {
             }
         }
         return true;
+    }
+
+    /** The type of global {@code g}, imported or defined. */
+    static ValType globalType(WasmModule module, int g) {
+        int n = 0;
+        for (int k = 0; k < module.importSection().importCount(); k++) {
+            if (module.importSection().getImport(k) instanceof com.dylibso.chicory.wasm.types.GlobalImport gi) {
+                if (n++ == g) {
+                    return gi.type();
+                }
+            }
+        }
+        return module.globalSection().globals()[g - n].valueType();
     }
 
     /** The type of function {@code funcIdx}, imported or defined. */

@@ -31,6 +31,8 @@ public final class Ctx {
      */
     public long[] spill = NO_SPILL;
     public long ret;
+    /** As {@link #ret} for several values (multi-value), in Chicory's encoding. */
+    public long[] rets;
     int foreignFunction;
 
     Ctx(Instance instance, LinearMemory memory, Machine fallback) {

@@ -38,6 +38,7 @@ import org.objectweb.asm.Type;
 final class FunctionCompiler {
     private static final String MEM = Type.getInternalName(Mem.class);
     private static final String RT = Type.getInternalName(Rt.class);
+    private static final String TABLES = Type.getInternalName(Tables.class);
     private static final String OPS = Type.getInternalName(OpcodeImpl.class);
     private static final String CTX = Type.getInternalName(Ctx.class);
     private static final String CTX_DESC = Type.getDescriptor(Ctx.class);
@@ -69,24 +70,35 @@ final class FunctionCompiler {
         final Kind kind;
         final Label label = new Label(); // block/if: end; loop: start
         final Label elseLabel = new Label();
+        /** What the construct takes from the stack (multi-value), which stays on it inside. */
+        final List<Vt> params;
         final List<Vt> results;
+        /** The stack height below its parameters. */
         final int height;
         boolean branchedTo;
         boolean hasElse;
         /** EXIT frames: the code the outlined method returns for a branch here. */
         int exitCode;
 
-        Frame(Kind kind, List<Vt> results, int height) {
+        Frame(Kind kind, List<Vt> params, List<Vt> results, int height) {
             this.kind = kind;
+            this.params = params;
             this.results = results;
             this.height = height;
         }
 
-        /** What a branch to this frame carries. */
+        Frame(Kind kind, List<Vt> results, int height) {
+            this(kind, List.of(), results, height);
+        }
+
+        /** What a branch to this frame carries: a loop's parameters, or the construct's results. */
         List<Vt> arity() {
-            return kind == Kind.LOOP ? List.of() : results;
+            return kind == Kind.LOOP ? params : results;
         }
     }
+
+    /** A block type: what a block, loop or if takes and leaves. */
+    private record BlockType(List<Vt> params, List<Vt> results) {}
 
     private final WasmModule module;
     private final ModuleCompiler owner;
@@ -161,14 +173,26 @@ final class FunctionCompiler {
         }
     }
 
+    /**
+     * A function's method descriptor: its parameters, the Ctx, and its result. A function with
+     * several results returns them as a long[] in Chicory's encoding, what the interpreter and the
+     * tier's entries and fallback calls hand over anyway.
+     */
     static String descriptor(FunctionType t) {
         StringBuilder sb = new StringBuilder("(");
         for (ValType p : t.params()) {
             sb.append(Vt.of(p).jvm.getDescriptor());
         }
         sb.append(CTX_DESC).append(')');
-        sb.append(t.returns().isEmpty() ? "V" : Vt.of(t.returns().get(0)).jvm.getDescriptor());
-        return sb.toString();
+        return sb.append(returnDescriptor(t.returns())).toString();
+    }
+
+    static String returnDescriptor(List<ValType> returns) {
+        return switch (returns.size()) {
+            case 0 -> "V";
+            case 1 -> Vt.of(returns.get(0)).jvm.getDescriptor();
+            default -> "[J";
+        };
     }
 
     static String methodName(int funcIdx) {
@@ -199,7 +223,7 @@ final class FunctionCompiler {
         startBudget(0, code.size() - 1);
         // wasm locals start at zero
         for (int k = n; k < localSlot.length; k++) {
-            zero(localType[k]);
+            localType[k].zero(mv);
             mv.visitVarInsn(localType[k].store, localSlot[k]);
         }
         if (code.stream().anyMatch(ins -> ins.opcode() == OpCode.CALL || ins.opcode() == OpCode.CALL_INDIRECT)) {
@@ -236,7 +260,7 @@ final class FunctionCompiler {
             if (l >= 0 && localSlot[l] < 0) {
                 localSlot[l] = slot;
                 slot += localType[l].size;
-                zero(localType[l]);
+                localType[l].zero(mv);
                 mv.visitVarInsn(localType[l].store, localSlot[l]);
             }
         }
@@ -254,22 +278,11 @@ final class FunctionCompiler {
         emitRange(region.start, region.end);
         fellThrough = dead < 0;
         if (fellThrough) {
-            for (Vt t : region.results) { // the block's result, on top
-                storeRet(t);
-            }
+            storeRet(region.results); // the block's results, on top
             exitRegion(0);
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-    }
-
-    private void zero(Vt t) {
-        switch (t) {
-            case I32 -> mv.visitInsn(ICONST_0);
-            case I64 -> mv.visitInsn(LCONST_0);
-            case F32 -> mv.visitInsn(FCONST_0);
-            case F64 -> mv.visitInsn(DCONST_0);
-        }
     }
 
     /** Reserves the memory segment's local if instructions from..to access memory. */
@@ -366,22 +379,23 @@ final class FunctionCompiler {
 
     // ---- control -------------------------------------------------------------------------------
 
-    private List<Vt> blockResults(long bt) {
+    private BlockType blockType(long bt) {
         if (bt == 0x40) {
-            return List.of();
+            return new BlockType(List.of(), List.of());
         }
         if (ValType.isValid(bt)) {
-            Vt t = Vt.ofBlockTypeId(bt);
-            if (t == null) {
-                throw new Unsupported("block type " + bt);
-            }
-            return List.of(t);
+            return new BlockType(List.of(), List.of(Vt.ofBlockTypeId(bt)));
         }
         FunctionType ft = module.typeSection().getType((int) bt);
-        if (!ft.params().isEmpty() || ft.returns().size() > 1) {
-            throw new Unsupported("multi-value block");
-        }
-        return ft.returns().isEmpty() ? List.of() : List.of(Vt.of(ft.returns().get(0)));
+        return new BlockType(ft.params().stream().map(Vt::of).toList(), ft.returns().stream().map(Vt::of).toList());
+    }
+
+    /** Opens a block, loop or if whose parameters are on top of the stack. */
+    private Frame open(Kind kind, long bt) {
+        BlockType t = blockType(bt);
+        Frame f = new Frame(kind, t.params(), t.results(), stack.size() - t.params().size());
+        frames.push(f);
+        return f;
     }
 
     private Frame target(int depth) {
@@ -401,9 +415,7 @@ final class FunctionCompiler {
             return;
         }
         if (f.kind == Kind.EXIT) {
-            for (Vt t : f.results) { // the value the branch carries out
-                storeRet(t);
-            }
+            storeRet(f.results); // the values the branch carries out
             exitRegion(f.exitCode);
             return;
         }
@@ -435,8 +447,11 @@ final class FunctionCompiler {
     private void emitReturn() {
         if (results.isEmpty()) {
             mv.visitInsn(RETURN);
-        } else {
+        } else if (results.size() == 1) {
             mv.visitInsn(results.get(0).ret); // the value is on top; anything below is discarded
+        } else {
+            box(results);
+            mv.visitInsn(ARETURN);
         }
     }
 
@@ -478,6 +493,7 @@ final class FunctionCompiler {
         while (stack.size() > f.height) {
             pop();
         }
+        stack.addAll(f.params); // the else branch starts from the if's parameters again
         dead = -1;
     }
 
@@ -559,7 +575,7 @@ final class FunctionCompiler {
         }
         OpCode first = code.get(start).opcode();
         List<Vt> produced = first == OpCode.BLOCK || first == OpCode.LOOP
-                ? blockResults(code.get(start).operand(0)) : List.of();
+                ? blockType(code.get(start).operand(0)).results() : List.of();
         Region r = Region.scan(code, start, end, frames.size(), localType, liveness, produced);
         if (r == null) {
             return false;
@@ -614,22 +630,17 @@ final class FunctionCompiler {
             for (int k = 0; k < keys.length; k++) {
                 mv.visitLabel(labels[k]);
                 Frame f = target(keys[k] - 1);
-                if (!f.arity().isEmpty()) { // the value the branch carries
-                    Vt t = f.arity().get(0);
-                    loadRet(t);
-                    stack.add(t);
-                    branchTo(f);
-                    stack.remove(stack.size() - 1);
-                } else {
-                    branchTo(f);
+                loadRet(f.arity()); // the values the branch carries
+                stack.addAll(f.arity());
+                branchTo(f);
+                for (int v = 0; v < f.arity().size(); v++) {
+                    pop();
                 }
             }
             mv.visitLabel(after);
         }
-        for (Vt t : r.results) { // what a block with a result leaves when it falls through
-            loadRet(t);
-            push(t);
-        }
+        loadRet(r.results); // what a block with results leaves when it falls through
+        stack.addAll(r.results);
         continueAfter(r, inner.fellThrough);
         return true;
     }
@@ -654,21 +665,38 @@ final class FunctionCompiler {
         return liveness.endOf(index);
     }
 
-    /** Moves the value on top of the JVM stack into {@link Ctx#ret}, where the caller picks it up. */
-    private void storeRet(Vt t) {
-        int tmp = temp(t, 0);
-        mv.visitVarInsn(t.store, tmp);
-        mv.visitVarInsn(ALOAD, ctxSlot);
-        mv.visitVarInsn(t.load, tmp);
-        t.toLong(mv);
-        mv.visitFieldInsn(PUTFIELD, CTX, "ret", "J");
+    /**
+     * Moves the values of types {@code ts} on top of the JVM stack to where the method around an
+     * outlined region picks them up: one in {@link Ctx#ret}, several in {@link Ctx#rets}.
+     */
+    private void storeRet(List<Vt> ts) {
+        if (ts.size() == 1) {
+            Vt t = ts.get(0);
+            int tmp = temp(t, 0);
+            mv.visitVarInsn(t.store, tmp);
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            mv.visitVarInsn(t.load, tmp);
+            t.toLong(mv);
+            mv.visitFieldInsn(PUTFIELD, CTX, "ret", "J");
+        } else if (ts.size() > 1) {
+            box(ts);
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            mv.visitInsn(SWAP);
+            mv.visitFieldInsn(PUTFIELD, CTX, "rets", "[J");
+        }
     }
 
-    /** Pushes the value an outlined region left in {@link Ctx#ret}. */
-    private void loadRet(Vt t) {
-        mv.visitVarInsn(ALOAD, ctxSlot);
-        mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
-        t.fromLong(mv);
+    /** Pushes the values an outlined region left (see {@link #storeRet}). */
+    private void loadRet(List<Vt> ts) {
+        if (ts.size() == 1) {
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
+            ts.get(0).fromLong(mv);
+        } else if (ts.size() > 1) {
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            mv.visitFieldInsn(GETFIELD, CTX, "rets", "[J");
+            unbox(ts);
+        }
     }
 
     /** Leaves an outlined region's method: hands back the locals it wrote, returns the exit code. */
@@ -716,13 +744,12 @@ final class FunctionCompiler {
                 mv.visitInsn(ATHROW);
                 dead = 0;
             }
-            case BLOCK -> frames.push(new Frame(Kind.BLOCK, blockResults(ins.operand(0)), stack.size()));
+            case BLOCK -> open(Kind.BLOCK, ins.operand(0));
             case LOOP -> {
                 if (OUTLINE && openLoops > 0 && outline(index, loopEnd(index))) {
                     return;
                 }
-                Frame f = new Frame(Kind.LOOP, blockResults(ins.operand(0)), stack.size());
-                frames.push(f);
+                Frame f = open(Kind.LOOP, ins.operand(0));
                 openLoops++;
                 mv.visitLabel(f.label);
                 if (LOOP_CHECKS) {
@@ -733,8 +760,7 @@ final class FunctionCompiler {
                 pop();
                 int whenFalse = pendingBranch != 0 ? inverse(pendingBranch) : IFEQ;
                 pendingBranch = 0;
-                Frame f = new Frame(Kind.IF, blockResults(ins.operand(0)), stack.size());
-                frames.push(f);
+                Frame f = open(Kind.IF, ins.operand(0));
                 mv.visitJumpInsn(whenFalse, f.elseLabel);
             }
             case ELSE -> elseBranch(true);
@@ -824,6 +850,41 @@ final class FunctionCompiler {
                 mv.visitMethodInsn(INVOKESTATIC, RT, op == OpCode.MEMORY_COPY ? "memoryCopy" : "memoryFill",
                         "(III" + CTX_DESC + ")V", false);
             }
+            case MEMORY_INIT -> {
+                pop();
+                pop();
+                pop();
+                iconst((int) ins.operand(0));
+                mv.visitVarInsn(ALOAD, ctxSlot);
+                mv.visitMethodInsn(INVOKESTATIC, RT, "memoryInit", "(IIII" + CTX_DESC + ")V", false);
+            }
+            case DATA_DROP -> {
+                iconst((int) ins.operand(0));
+                mv.visitVarInsn(ALOAD, ctxSlot);
+                mv.visitMethodInsn(INVOKESTATIC, RT, "dataDrop", "(I" + CTX_DESC + ")V", false);
+            }
+            case REF_NULL -> {
+                mv.visitLdcInsn(Vt.NULL_REF);
+                push(Vt.REF);
+            }
+            case REF_IS_NULL -> {
+                mv.visitLdcInsn(Vt.NULL_REF);
+                mv.visitInsn(LCMP);
+                compare(1, IFEQ);
+            }
+            case REF_AS_NON_NULL -> mv.visitMethodInsn(INVOKESTATIC, RT, "refAsNonNull", "(J)J", false);
+            case REF_FUNC -> {
+                mv.visitLdcInsn(ins.operand(0)); // a reference to a function is its index
+                push(Vt.REF);
+            }
+            case TABLE_GET -> tableOp(ins, 1, "get", "(II" + CTX_DESC + ")J", Vt.REF);
+            case TABLE_SET -> tableOp(ins, 2, "set", "(IJI" + CTX_DESC + ")V", null);
+            case TABLE_SIZE -> tableOp(ins, 0, "size", "(I" + CTX_DESC + ")I", Vt.I32);
+            case TABLE_GROW -> tableOp(ins, 2, "grow", "(JII" + CTX_DESC + ")I", Vt.I32);
+            case TABLE_FILL -> tableOp(ins, 3, "fill", "(IJII" + CTX_DESC + ")V", null);
+            case TABLE_COPY -> tableOp(ins, 3, "copy", "(IIIII" + CTX_DESC + ")V", null);
+            case TABLE_INIT -> tableOp(ins, 3, "init", "(IIIII" + CTX_DESC + ")V", null);
+            case ELEM_DROP -> tableOp(ins, 0, "elemDrop", "(I" + CTX_DESC + ")V", null);
             case I32_CONST -> {
                 iconst((int) ins.operand(0));
                 push(Vt.I32);
@@ -871,6 +932,24 @@ final class FunctionCompiler {
         Vt.iconst(mv, v);
     }
 
+    /**
+     * A table or element segment instruction: its {@code pops} values, then its immediates (table
+     * and segment indices), are passed to the {@link Tables} method, which pushes {@code result}.
+     */
+    private void tableOp(AnnotatedInstruction ins, int pops, String method, String desc, Vt result) {
+        for (int k = 0; k < pops; k++) {
+            pop();
+        }
+        for (int k = 0; k < ins.operandCount(); k++) {
+            iconst((int) ins.operand(k));
+        }
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitMethodInsn(INVOKESTATIC, TABLES, method, desc, false);
+        if (result != null) {
+            push(result);
+        }
+    }
+
     private void select() {
         pop(); // condition
         Vt t = pop();
@@ -895,9 +974,6 @@ final class FunctionCompiler {
 
     private void globalGet(int g) {
         Vt t = Vt.of(owner.globalType(g));
-        if (t == null) {
-            throw new Unsupported("global of non-numeric type");
-        }
         mv.visitVarInsn(ALOAD, ctxSlot);
         mv.visitFieldInsn(GETFIELD, CTX, "globals", "[Lcom/dylibso/chicory/runtime/GlobalInstance;");
         iconst(g);
@@ -931,17 +1007,28 @@ final class FunctionCompiler {
             mv.visitVarInsn(ALOAD, ctxSlot);
             mv.visitMethodInsn(INVOKESTATIC, owner.classOf(callee), methodName(callee), descriptor(ct), false);
         } else {
-            boxArgs(ct);
+            box(ct.params().stream().map(Vt::of).toList());
             iconst(callee);
             mv.visitVarInsn(ALOAD, ctxSlot);
             String helper = owner.isImport(callee) ? "callHost" : "callFallback";
             mv.visitMethodInsn(INVOKESTATIC, RT, helper, "([JI" + CTX_DESC + ")[J", false);
-            unboxResult(ct);
+            if (ct.returns().size() == 1) {
+                unbox(List.of(Vt.of(ct.returns().get(0))));
+            } else if (ct.returns().isEmpty()) {
+                mv.visitInsn(POP);
+            }
         }
-        for (ValType r : ct.returns()) {
-            push(Vt.of(r));
-        }
+        pushResults(ct);
         reloadMemory();
+    }
+
+    /** Pushes a call's results: a function with several returns them as a long[] (see {@link #descriptor}). */
+    private void pushResults(FunctionType ct) {
+        List<Vt> rs = ct.returns().stream().map(Vt::of).toList();
+        if (rs.size() > 1) {
+            unbox(rs);
+        }
+        stack.addAll(rs);
     }
 
     private void callIndirect(int typeIdx, int tableIdx) {
@@ -954,26 +1041,24 @@ final class FunctionCompiler {
         String name = owner.indirectDispatcher(typeIdx, tableIdx);
         String desc = descriptor(ct).replace(CTX_DESC + ")", "I" + CTX_DESC + ")");
         mv.visitMethodInsn(INVOKESTATIC, owner.dispatchClass(), name, desc, false);
-        for (ValType r : ct.returns()) {
-            push(Vt.of(r));
-        }
+        pushResults(ct);
         reloadMemory();
     }
 
-    /** Replaces the arguments on the JVM stack by a long[] of them. */
-    private void boxArgs(FunctionType ct) {
-        int n = ct.params().size();
+    /** Replaces values of types {@code ts} on top of the JVM stack by a long[] of them in Chicory's encoding. */
+    private void box(List<Vt> ts) {
+        int n = ts.size();
         int[] slots = new int[n];
         Map<Vt, Integer> used = new EnumMap<>(Vt.class);
         for (int k = n - 1; k >= 0; k--) {
-            Vt t = Vt.of(ct.params().get(k));
+            Vt t = ts.get(k);
             slots[k] = temp(t, used.merge(t, 1, Integer::sum) - 1);
             mv.visitVarInsn(t.store, slots[k]);
         }
         iconst(n);
         mv.visitIntInsn(NEWARRAY, T_LONG);
         for (int k = 0; k < n; k++) {
-            Vt t = Vt.of(ct.params().get(k));
+            Vt t = ts.get(k);
             mv.visitInsn(DUP);
             iconst(k);
             mv.visitVarInsn(t.load, slots[k]);
@@ -982,14 +1067,22 @@ final class FunctionCompiler {
         }
     }
 
-    private void unboxResult(FunctionType ct) {
-        if (ct.returns().isEmpty()) {
-            mv.visitInsn(POP);
-        } else {
-            mv.visitInsn(ICONST_0);
+    /** The inverse of {@link #box}: replaces the long[] on top of the JVM stack by its values. */
+    private void unbox(List<Vt> ts) {
+        for (int k = 0; k < ts.size(); k++) {
+            Vt t = ts.get(k);
+            mv.visitInsn(DUP);
+            iconst(k);
             mv.visitInsn(LALOAD);
-            Vt.of(ct.returns().get(0)).fromLong(mv);
+            t.fromLong(mv);
+            if (t.size == 2) { // the value under the array
+                mv.visitInsn(DUP2_X1);
+                mv.visitInsn(POP2);
+            } else {
+                mv.visitInsn(SWAP);
+            }
         }
+        mv.visitInsn(POP);
     }
 
     // ---- memory --------------------------------------------------------------------------------

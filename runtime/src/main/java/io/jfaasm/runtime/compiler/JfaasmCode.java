@@ -74,7 +74,7 @@ public final class JfaasmCode {
     }
 
     private static final String VERSION = digestOf(FunctionCompiler.class, ModuleCompiler.class, Region.class,
-            SplitPlan.class, Liveness.class, Coverage.class, Vt.class, Mem.class, Rt.class, Ctx.class, ModuleCode.class,
+            SplitPlan.class, Liveness.class, Coverage.class, Vt.class, Mem.class, Rt.class, Tables.class, Ctx.class, ModuleCode.class,
             CacheEntry.class);
 
     private static String digestOf(Class<?>... classes) {

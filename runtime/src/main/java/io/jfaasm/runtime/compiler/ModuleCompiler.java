@@ -46,7 +46,7 @@ public final class ModuleCompiler {
     private final int importedFunctions;
     private final List<ValType> globalTypes = new ArrayList<>();
     private final boolean[] compiled;
-    /** Functions with a JVM method (compiled or stub): defined, with numeric params and at most one result. */
+    /** Functions with a JVM method (compiled or stub): defined, with values of types this tier handles. */
     private final boolean[] hasMethod;
     private final Map<Integer, String> fallbackReasons = new TreeMap<>();
     /** call_indirect dispatchers wanted: name to {type index, table index}. */
@@ -306,7 +306,7 @@ public final class ModuleCompiler {
         return slots;
     }
 
-    /** {@code return unbox(Rt.helper(new long[] {params...}, funcId, c))}. */
+    /** {@code return unbox(Rt.helper(new long[] {params...}, funcId, c))}; several results stay a long[]. */
     private static void boxedCall(MethodVisitor mv, FunctionType ft, int[] paramSlots, Runnable pushFuncId,
             int ctxSlot, String helper) {
         Vt.iconst(mv, paramSlots.length);
@@ -325,6 +325,8 @@ public final class ModuleCompiler {
         if (ft.returns().isEmpty()) {
             mv.visitInsn(POP);
             mv.visitInsn(RETURN);
+        } else if (ft.returns().size() > 1) {
+            mv.visitInsn(ARETURN);
         } else {
             Vt r = Vt.of(ft.returns().get(0));
             mv.visitInsn(ICONST_0);
@@ -414,12 +416,16 @@ public final class ModuleCompiler {
         return targets;
     }
 
-    private static String localDispatcher(FunctionType ft) {
-        StringBuilder sb = new StringBuilder("d_");
-        ft.params().forEach(p -> sb.append(Vt.of(p).jvm.getDescriptor()));
-        sb.append('_');
-        ft.returns().forEach(r -> sb.append(Vt.of(r).jvm.getDescriptor()));
-        return sb.toString();
+    /**
+     * The name of the chunks' dispatchers for a signature: after the first type index of that
+     * signature (not after its JVM shape: i64 and funcref, say, share one and are distinct types).
+     */
+    private String localDispatcher(FunctionType ft) {
+        for (int k = 0; ; k++) {
+            if (ft.equals(module.typeSection().getType(k))) {
+                return "d_" + k;
+            }
+        }
     }
 
     /**
@@ -499,6 +505,8 @@ public final class ModuleCompiler {
                     FunctionCompiler.descriptor(ft), false);
             if (ft.returns().isEmpty()) {
                 mv.visitInsn(ACONST_NULL); // as the interpreter returns for no results
+            } else if (ft.returns().size() > 1) {
+                // the method's long[] already
             } else {
                 Vt r = Vt.of(ft.returns().get(0));
                 r.toLong(mv);
@@ -530,6 +538,10 @@ public final class ModuleCompiler {
     }
 
     private static void returnValue(MethodVisitor mv, FunctionType ft) {
-        mv.visitInsn(ft.returns().isEmpty() ? RETURN : Vt.of(ft.returns().get(0)).ret);
+        mv.visitInsn(switch (ft.returns().size()) {
+            case 0 -> RETURN;
+            case 1 -> Vt.of(ft.returns().get(0)).ret;
+            default -> ARETURN;
+        });
     }
 }

@@ -87,6 +87,13 @@ public final class Rt {
         return funcId;
     }
 
+    public static long refAsNonNull(long ref) {
+        if (ref == Vt.NULL_REF) {
+            throw new TrapException("Trapped on ref_as_non_null on null reference");
+        }
+        return ref;
+    }
+
     public static int memoryGrow(int delta, Ctx c) {
         return c.memory.grow(delta);
     }
@@ -101,5 +108,17 @@ public final class Rt {
 
     public static void memoryFill(int offset, int value, int size, Ctx c) {
         c.memory.fill((byte) value, offset, size + offset);
+    }
+
+    /**
+     * memory.init: the interpreter's call, on the instance's own copy of the segments (data.drop
+     * empties a segment there), so bounds and dropped segments trap with its messages.
+     */
+    public static void memoryInit(int destination, int offset, int size, int segment, Ctx c) {
+        c.instance.memory(0).initPassiveSegment(segment, destination, offset, size);
+    }
+
+    public static void dataDrop(int segment, Ctx c) {
+        c.instance.dropDataSegment(segment);
     }
 }

@@ -62,15 +62,17 @@ class CompilerDifferentialTest {
     /**
      * The long run: fresh random modules from binaryen, as many as asked. Skipped unless
      * {@code -Djfaasm.fuzz.count=N}; {@code -Djfaasm.fuzz.seed=S} (default 1000) is the first seed,
-     * {@code -Djfaasm.fuzz.wasmOpt=PATH} binaryen's wasm-opt (default /work/h/tools/binaryen/usr/bin/wasm-opt;
-     * never on PATH: clang would run it). A failing module is kept and its path printed.
+     * {@code -Djfaasm.fuzz.wasmOpt=PATH} binaryen's wasm-opt, version 132 as for build-corpus.sh (default
+     * /work/h/tools/binaryen-npm/node_modules/.bin/wasm-opt; never on PATH: clang would run it). A
+     * failing module is kept and its path printed.
      */
     @org.junit.jupiter.api.Test
     void longRun() throws Exception {
         String count = System.getProperty("jfaasm.fuzz.count");
         org.junit.jupiter.api.Assumptions.assumeTrue(count != null,
                 "long differential run: set -Djfaasm.fuzz.count=N (and -Djfaasm.fuzz.wasmOpt=PATH)");
-        Path wasmOpt = Path.of(System.getProperty("jfaasm.fuzz.wasmOpt", "/work/h/tools/binaryen/usr/bin/wasm-opt"));
+        Path wasmOpt = Path.of(System.getProperty("jfaasm.fuzz.wasmOpt",
+                "/work/h/tools/binaryen-npm/node_modules/.bin/wasm-opt"));
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wasmOpt),
                 "binaryen's wasm-opt not found at " + wasmOpt + " (set -Djfaasm.fuzz.wasmOpt)");
         long seed = Long.parseLong(System.getProperty("jfaasm.fuzz.seed", "1000"));
@@ -83,6 +85,7 @@ class CompilerDifferentialTest {
             Files.write(in, random);
             Process p = new ProcessBuilder(wasmOpt.toString(), in.toString(), "-ttf", "--denan",
                     "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-bulk-memory",
+                    "--enable-multivalue", "--enable-reference-types",
                     "-o", out.toString()).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             assertThat(p.waitFor()).as("wasm-opt for seed %d", s).isZero();
@@ -94,6 +97,76 @@ class CompilerDifferentialTest {
             Files.delete(out);
             Files.delete(in);
         }
+    }
+
+    /**
+     * The corpus exercises multi-value, reference types and bulk memory on the tier, not on its
+     * fallback: functions using each are in it, and compiled (so fuzzCorpus compares them).
+     */
+    @org.junit.jupiter.api.Test
+    void theCorpusFeaturesAreCompiledByTheTier() throws IOException {
+        java.util.Map<String, Integer> compiledUsing = new java.util.TreeMap<>();
+        int functions = 0;
+        int fallbacks = 0;
+        Set<String> why = new java.util.TreeSet<>();
+        try (Stream<Path> s = Files.list(resources().resolve("fuzz"))) {
+            for (Path p : s.sorted().toList()) {
+                WasmModule module = Differential.parse(read(p));
+                JfaasmCode code = JfaasmCode.compile(module, Differential::reference);
+                int imported = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
+                var bodies = module.codeSection().functionBodies();
+                for (int i = 0; i < bodies.length; i++) {
+                    functions++;
+                    if (code.fallbackReasons().containsKey(imported + i)) {
+                        fallbacks++;
+                        why.add(code.fallbackReasons().get(imported + i));
+                        continue;
+                    }
+                    for (String feature : features(module, Coverage.functionType(module, imported + i), bodies[i])) {
+                        compiledUsing.merge(feature, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        System.out.println("corpus: " + functions + " functions, " + fallbacks + " fell back (" + why + "); compiled ones using "
+                + compiledUsing);
+        assertThat(fallbacks).isZero();
+        assertThat(compiledUsing).containsOnlyKeys("multi-value", "reference types", "table instructions",
+                "passive segments");
+        assertThat(compiledUsing.get("multi-value")).isGreaterThan(100);
+        assertThat(compiledUsing.get("reference types")).isGreaterThan(200);
+        assertThat(compiledUsing.get("table instructions")).isGreaterThan(10);
+        assertThat(compiledUsing.get("passive segments")).isGreaterThan(10);
+    }
+
+    private static Set<String> features(WasmModule module, com.dylibso.chicory.wasm.types.FunctionType type,
+            com.dylibso.chicory.wasm.types.FunctionBody body) {
+        Set<String> found = new java.util.TreeSet<>();
+        java.util.List<com.dylibso.chicory.wasm.types.ValType> values = new ArrayList<>(type.params());
+        values.addAll(type.returns());
+        values.addAll(body.localTypes());
+        if (type.returns().size() > 1) {
+            found.add("multi-value");
+        }
+        if (values.stream().anyMatch(com.dylibso.chicory.wasm.types.ValType::isReference)) {
+            found.add("reference types");
+        }
+        for (var ins : body.instructions()) {
+            String op = ins.opcode().name();
+            if (op.startsWith("REF_") || op.equals("SELECT_T")) {
+                found.add("reference types");
+            } else if (op.startsWith("TABLE_") || op.equals("ELEM_DROP")) {
+                found.add("table instructions");
+            } else if (op.equals("MEMORY_INIT") || op.equals("DATA_DROP")) {
+                found.add("passive segments");
+            } else if ((op.equals("BLOCK") || op.equals("LOOP") || op.equals("IF"))
+                    && !com.dylibso.chicory.wasm.types.ValType.isValid(ins.operand(0)) && ins.operand(0) != 0x40) {
+                found.add("multi-value"); // a block type with parameters or several results
+            } else if (op.equals("CALL") && Coverage.functionType(module, (int) ins.operand(0)).returns().size() > 1) {
+                found.add("multi-value");
+            }
+        }
+        return found;
     }
 
     /** One module, for debugging: {@code -Djfaasm.diff.file=PATH [-Djfaasm.diff.script=EXPORTS]}. */

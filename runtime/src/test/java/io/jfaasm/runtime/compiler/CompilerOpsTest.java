@@ -42,9 +42,11 @@ class CompilerOpsTest {
     private static final long[] F64 = bits64(0d, -0d, 1.5d, -2.5d, 0.5d, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY, 2147483648d, 9.3e18, 4.9e-324, -1d);
     private static final long[] F64_NAN = {0x7ff8000000000000L, 0x7ff4000000000001L, 0xfff8000000000123L};
+    /** funcref and externref arguments: null, function indices, host values beyond an int and one i31-tagged. */
+    private static final long[] REF = {-1, 0, 2, 5, 0x7FFFFFFFL, 0x1_0000_0003L, 0x7FFFFFFF_00000005L};
     /** Functions whose running time grows with the argument: small values only. */
     private static final Set<String> SMALL_ARGS = Set.of("loop.sum", "recurse", "memory.fill", "memory.copy",
-            "call_indirect"); // recursion: how deep each engine gets before overflowing differs
+            "call_indirect", "call_indirect.t2", "mv.loop", "mv.nest"); // recursion: how deep each engine gets before overflowing differs
 
     /** Binary float arithmetic: with two NaN operands, any NaN result is right. */
     private static final Set<String> TWO_NAN_ARITHMETIC = Set.of("f32.add", "f32.sub", "f32.mul", "f32.div",
@@ -92,7 +94,14 @@ class CompilerOpsTest {
                 long[] r = instance.export(name).apply(args);
                 List<ValType> types = instance.exportType(name).returns();
                 // i32 and f32 are the low 32 bits: the interpreter may leave others above them
-                return r == null ? "()" : Long.toHexString(Differential.canonical(types.get(0), r[0]));
+                if (r == null) {
+                    return "()";
+                }
+                StringBuilder sb = new StringBuilder();
+                for (int k = 0; k < r.length; k++) {
+                    sb.append(k > 0 ? " " : "").append(Long.toHexString(Differential.canonical(types.get(k), r[k])));
+                }
+                return sb.toString();
             } catch (RuntimeException e) {
                 return "trap " + e.getClass().getName() + ": " + e.getMessage();
             }
@@ -211,6 +220,105 @@ class CompilerOpsTest {
                 .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: call stack exhausted");
     }
 
+    private static final String OOB_TABLE = "trap com.dylibso.chicory.runtime.WasmRuntimeException: out of bounds table access";
+
+    @Test
+    void passiveDataSegmentsAndTheirDrop() {
+        assertThat(tier.call("memory.init", new long[] {32, 0, 8})).isEqualTo("a8a7a6a5a4a3a2a1");
+        assertThat(tier.call("memory.init", new long[] {36, 6, 2})).isEqualTo("a8a7a8a7a4a3a2a1");
+        assertThat(tier.call("memory.init", new long[] {65535, 0, 2})).isEqualTo(
+                "trap com.dylibso.chicory.runtime.WasmRuntimeException: out of bounds memory access:"
+                        + " address 65535 size 2 but memory size is 65536 bytes");
+        assertThat(tier.call("memory.init", new long[] {0, 6, 3})).startsWith(
+                "trap com.dylibso.chicory.runtime.WasmRuntimeException: out of bounds memory access");
+        assertThat(tier.call("data.drop", new long[] {65536, 0})).isEqualTo("()");
+        // dropped in this instance: only empty inits are left
+        assertThat(tier.call("memory.init", new long[] {32, 0, 1})).startsWith(
+                "trap com.dylibso.chicory.runtime.WasmRuntimeException: out of bounds memory access");
+        assertThat(tier.call("memory.init", new long[] {32, 0, 0})).isEqualTo("a8a7a8a7a4a3a2a1");
+        assertThat(tier.call("data.drop", new long[] {65537, 0})).startsWith("trap ");
+        // another instance of the module still has the segment
+        try (Run other = new Run(module, code.machineFactory())) {
+            assertThat(other.call("memory.init", new long[] {32, 0, 8})).isEqualTo("a8a7a6a5a4a3a2a1");
+        }
+    }
+
+    @Test
+    void referencesAndTables() {
+        assertThat(tier.call("ref.null", new long[0])).isEqualTo("3");
+        assertThat(tier.call("ref.func", new long[] {1})).isEqualTo("1"); // $twice is function 1
+        assertThat(tier.call("ref.func", new long[] {0})).isEqualTo("ffffffffffffffff");
+        assertThat(tier.call("ref.globals", new long[] {0})).isEqualTo("ffffffffffffffff");
+        assertThat(tier.call("ref.globals", new long[] {1})).isEqualTo("3");
+        assertThat(tier.call("externref", new long[] {0x1_0000_0003L, 1})).isEqualTo("ffffffffffffffff");
+        assertThat(tier.call("externref", new long[] {5, 0})).isEqualTo("100000003"); // the global keeps all 64 bits
+        assertThat(tier.call("table.get.ext", new long[] {1})).isEqualTo("3"); // a table keeps an int
+        assertThat(tier.call("ref.is_null", new long[] {0})).isEqualTo("9");
+        assertThat(tier.call("table.get", new long[] {0})).isEqualTo("3");
+        assertThat(tier.call("table.get", new long[] {3})).isEqualTo("ffffffffffffffff");
+        assertThat(tier.call("table.get", new long[] {4})).isEqualTo(OOB_TABLE);
+        assertThat(tier.call("table.get", new long[] {-1})).isEqualTo(OOB_TABLE);
+        assertThat(tier.call("table.size", new long[0])).isEqualTo(Integer.toHexString(432));
+        assertThat(tier.call("table.grow", new long[] {3, 0})).isEqualTo(Integer.toHexString(-1000 + 3));
+        assertThat(tier.call("table.grow", new long[] {-1, 0})).isEqualTo(Integer.toHexString(-1000 + 3));
+        assertThat(tier.call("table.grow", new long[] {2, 1})).isEqualTo(Integer.toHexString(3000 + 5));
+        assertThat(tier.call("table.grow.ext", new long[] {7, 1})).isEqualTo(Integer.toHexString(2000 + 3));
+        assertThat(tier.call("table.get.ext", new long[] {2})).isEqualTo("7");
+        assertThat(tier.call("table.set", new long[] {4, 2})).isEqualTo("4"); // $dbl, grown in above
+        assertThat(tier.call("table.set", new long[] {5, 0})).isEqualTo(
+                "trap com.dylibso.chicory.wasm.UninstantiableException: out of bounds table access");
+        assertThat(tier.call("table.fill", new long[] {0, 1, 4})).isEqualTo("5");
+        assertThat(tier.call("table.fill", new long[] {2, 0, 4})).isEqualTo(OOB_TABLE);
+        assertThat(tier.call("table.copy", new long[] {1, 0, 2})).isEqualTo("3");
+        assertThat(tier.call("table.copy", new long[] {3, 3, 2})).isEqualTo(OOB_TABLE);
+        assertThat(tier.call("table.copy.self", new long[] {1, 0, 3})).isEqualTo("3"); // overlapping
+        assertThat(tier.call("table.init", new long[] {0, 1, 2})).isEqualTo("4");
+        assertThat(tier.call("table.init", new long[] {0, 3, 2})).isEqualTo(OOB_TABLE);
+        assertThat(tier.call("elem.drop", new long[] {4, 0})).isEqualTo("()");
+        assertThat(tier.call("table.init", new long[] {0, 0, 1})).isEqualTo(OOB_TABLE);
+    }
+
+    @Test
+    void callIndirectThroughAnotherTable() {
+        assertThat(tier.call("call_indirect.t2", new long[] {2, 5}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: uninitialized element 2");
+        assertThat(tier.call("call_indirect.t2", new long[] {1, 5}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: indirect call type mismatch");
+        assertThat(tier.call("call_indirect.t2", new long[] {3, 5}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: undefined element");
+        assertThat(tier.call("call_indirect.ref", new long[] {0x1_0000_0003L, 1})).isEqualTo("100000003");
+        assertThat(tier.call("ref.func.call", new long[] {21})).isEqualTo("2a");
+        assertThat(tier.call("call_indirect.t2", new long[] {0, 5})).isEqualTo("a");
+    }
+
+    @Test
+    void multiValue() {
+        long d = Double.doubleToRawLongBits(2.5);
+        assertThat(tier.call("mv.results", new long[] {-1, 5, d})).isEqualTo(Long.toHexString(d) + " 5 ffffffff");
+        assertThat(tier.call("mv.divmod", new long[] {17, 5})).isEqualTo("1"); // 3 - 2
+        assertThat(tier.call("mv.divmod", new long[] {17, 0}))
+                .isEqualTo("trap com.dylibso.chicory.runtime.WasmRuntimeException: integer divide by zero");
+        assertThat(tier.call("mv.indirect", new long[] {3, 0}))
+                .isEqualTo(Long.toHexString(Double.doubleToRawLongBits(3.0)) + " 3 3");
+        assertThat(tier.call("mv.indirect", new long[] {3, 1}))
+                .isEqualTo("trap com.dylibso.chicory.wasm.ChicoryException: indirect call type mismatch");
+        assertThat(tier.call("mv.block", new long[] {0, 5})).isEqualTo("0 5");
+        assertThat(tier.call("mv.block", new long[] {2, 5})).isEqualTo("7 64");
+        assertThat(tier.call("mv.if", new long[] {1, 5, 3})).isEqualTo("8 7");
+        assertThat(tier.call("mv.if", new long[] {0, 5, 3})).isEqualTo("2 fffffffffffffff9");
+        assertThat(tier.call("mv.if.noelse", new long[] {0, 5})).isEqualTo("5");
+        assertThat(tier.call("mv.if.noelse", new long[] {1, 5})).isEqualTo("6");
+        assertThat(tier.call("mv.loop", new long[] {0})).isEqualTo("1 1");
+        assertThat(tier.call("mv.loop", new long[] {9})).isEqualTo("37 59"); // fib 10, 11: 55, 89
+        assertThat(tier.call("mv.br_table", new long[] {0})).isEqualTo("a 14");
+        assertThat(tier.call("mv.br_table", new long[] {1})).isEqualTo("a 78");
+        assertThat(tier.call("mv.br_table", new long[] {7})).isEqualTo("a 14");
+        // through the outlined inner loop: its results summed, a branch out with two values, a return
+        assertThat(tier.call("mv.nest", new long[] {0})).isEqualTo("1 0");
+        assertThat(tier.call("mv.nest", new long[] {3})).isEqualTo(Integer.toHexString(1 + 2 + 3 + 1) + " 3");
+        assertThat(tier.call("mv.nest", new long[] {99})).isEqualTo("1 fffffffffffffff9");
+    }
+
     @Test
     void innerLoopsAreMethodsOfTheirOwn() throws Exception {
         Set<String> methods = new java.util.HashSet<>();
@@ -220,7 +328,7 @@ class CompilerOpsTest {
             }
         }
         for (String name : List.of("nest.return", "nest.break", "nest.continue", "nest.br_table", "nest.grow",
-                "nest.trap", "nest.stack_below", "nest.value_out", "spin.inner")) {
+                "nest.trap", "nest.stack_below", "nest.value_out", "spin.inner", "mv.nest")) {
             String f = "f" + exportedFunction(name);
             assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_"));
         }
@@ -264,7 +372,7 @@ class CompilerOpsTest {
         List<long[]> out = new ArrayList<>();
         out.add(new long[params.size()]);
         for (int p = 0; p < params.size(); p++) {
-            long[] values = small ? new long[] {0, 1, 5, 1000} : values(params.get(p));
+            long[] values = small && Vt.of(params.get(p)) != Vt.REF ? new long[] {0, 1, 5, 1000} : values(params.get(p));
             List<long[]> next = new ArrayList<>();
             for (long[] prefix : out) {
                 for (long v : values) {
@@ -279,7 +387,9 @@ class CompilerOpsTest {
     }
 
     private static long[] values(ValType t) {
-        if (t.equals(ValType.I32)) {
+        if (t.equals(ValType.FuncRef) || t.equals(ValType.ExternRef)) {
+            return REF;
+        } else if (t.equals(ValType.I32)) {
             return I32;
         } else if (t.equals(ValType.I64)) {
             return I64;

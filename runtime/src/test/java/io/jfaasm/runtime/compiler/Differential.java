@@ -2,7 +2,9 @@ package io.jfaasm.runtime.compiler;
 
 import com.dylibso.chicory.runtime.ExecutionCompletedException;
 import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.GlobalInstance;
 import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportGlobal;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
@@ -17,10 +19,12 @@ import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.GlobalImport;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableLimits;
 import com.dylibso.chicory.wasm.types.ValType;
+import com.dylibso.chicory.wasm.types.Value;
 import io.jfaasm.runtime.memory.LinearMemory;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
@@ -91,17 +95,39 @@ final class Differential {
                 }));
             }
         }
+        // imported globals (binaryen's fuzz modules import an externref): a fixed host value for an
+        // externref, null for other references, zero for numbers
+        List<ImportGlobal> globalImports = new ArrayList<>();
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            if (module.importSection().getImport(i) instanceof GlobalImport gi) {
+                ValType t = gi.type();
+                long v = t.equals(ValType.ExternRef) ? 42 : t.isReference() ? Value.REF_NULL_VALUE : 0;
+                globalImports.add(new ImportGlobal(gi.module(), gi.name(), new GlobalInstance(new Value(t, v))));
+            }
+        }
         LinearMemory[] memory = new LinearMemory[1];
-        Instance instance = Instance.builder(module)
-                .withMachineFactory(machines)
-                .withMemoryFactory(l -> memory[0] = new LinearMemory(l.initialPages(),
-                        Math.min(l.maximumPages(), 2048)))
-                .withTableFactory((table, init) -> new TableInstance(new Table(table.elementType(),
-                        new TableLimits(table.limits().min(), table.limits().max()),
-                        table.initialize()), init))
-                .withImportValues(ImportValues.builder().addFunction(imports.toArray(HostFunction[]::new)).build())
-                .withStart(false)
-                .build();
+        Instance instance;
+        try {
+            instance = Instance.builder(module)
+                    .withMachineFactory(machines)
+                    .withMemoryFactory(l -> memory[0] = new LinearMemory(l.initialPages(),
+                            Math.min(l.maximumPages(), 2048)))
+                    .withTableFactory((table, init) -> new TableInstance(new Table(table.elementType(),
+                            new TableLimits(table.limits().min(), table.limits().max()),
+                            table.initialize()), init))
+                    .withImportValues(ImportValues.builder().addFunction(imports.toArray(HostFunction[]::new))
+                            .addGlobal(globalImports.toArray(ImportGlobal[]::new)).build())
+                    .withStart(false)
+                    .build();
+        } catch (RuntimeException e) {
+            // e.g. an element segment out of its table's bounds: both engines must refuse alike
+            if (memory[0] != null) {
+                memory[0].close();
+            }
+            wasi.close();
+            events.add("instantiate trap " + e.getClass().getName() + ": " + e.getMessage());
+            return new Outcome(events, new byte[0], new long[0]);
+        }
         try {
             if (script == Script.ENTRY) {
                 String entry = has(module, "_start") ? "_start" : "faasm_main";
