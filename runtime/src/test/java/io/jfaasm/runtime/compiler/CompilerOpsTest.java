@@ -52,6 +52,16 @@ class CompilerOpsTest {
     private static final Set<String> TWO_NAN_ARITHMETIC = Set.of("f32.add", "f32.sub", "f32.mul", "f32.div",
             "f64.add", "f64.sub", "f64.mul", "f64.div");
 
+    /** Rounding operators whose NaN result keeps or quiets a signaling NaN, as the JIT has it. */
+    private static final Set<String> SIGNALING_QUIETED = Set.of("f32.ceil", "f32.floor", "f32.trunc",
+            "f32.nearest", "f32.sqrt", "f64.ceil", "f64.floor", "f64.trunc", "f64.nearest", "f64.sqrt");
+
+    private static boolean signalingNan(String name, long bits) {
+        return name.startsWith("f32")
+                ? Float.isNaN(Float.intBitsToFloat((int) bits)) && (bits & 0x0040_0000L) == 0
+                : Double.isNaN(Double.longBitsToDouble(bits)) && (bits & 0x0008_0000_0000_0000L) == 0;
+    }
+
     private static boolean isNan(String name, String hexBits) {
         if (hexBits.startsWith("trap")) {
             return false;
@@ -158,6 +168,13 @@ class CompilerOpsTest {
                 }
                 if (TWO_NAN_ARITHMETIC.contains(e.name()) && isNan(e.name(), expected) && isNan(e.name(), actual)) {
                     continue; // which NaN: wasm leaves it open, and HotSpot commutes x86's choice
+                }
+                if (SIGNALING_QUIETED.contains(e.name()) && signalingNan(e.name(), args[0])
+                        && isNan(e.name(), expected) && isNan(e.name(), actual)) {
+                    // a signaling NaN in: whether Math.floor & co. quiet it depends on whether
+                    // HotSpot has compiled them yet (roundsd quiets, the interpreted Java does not),
+                    // in the reference too; wasm allows either
+                    continue;
                 }
                 assertThat(actual).as("%s%s", e.name(), java.util.Arrays.toString(args)).isEqualTo(expected);
                 calls++;
