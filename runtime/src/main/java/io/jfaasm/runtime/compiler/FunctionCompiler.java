@@ -574,8 +574,9 @@ final class FunctionCompiler {
             liveness = Liveness.of(code);
         }
         OpCode first = code.get(start).opcode();
-        List<Vt> produced = first == OpCode.BLOCK || first == OpCode.LOOP
-                ? blockType(code.get(start).operand(0)).results() : List.of();
+        // a block or loop leaves its result; a run (which may begin with one) leaves nothing
+        boolean construct = (first == OpCode.BLOCK || first == OpCode.LOOP) && liveness.endOf(start) == end;
+        List<Vt> produced = construct ? blockType(code.get(start).operand(0)).results() : List.of();
         Region r = Region.scan(code, start, end, frames.size(), localType, liveness, produced);
         if (r == null) {
             return false;

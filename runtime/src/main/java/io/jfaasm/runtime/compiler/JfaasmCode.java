@@ -104,7 +104,13 @@ public final class JfaasmCode {
      */
     public static JfaasmCode compile(WasmModule module,
             Supplier<Function<Instance, Machine>> chicoryFactory) {
-        ModuleCompiler.Result r = ModuleCompiler.compile(module);
+        return compile(module, chicoryFactory, ModuleCompiler.Splitting.DEFAULT);
+    }
+
+    /** Compiles with the given splitting: tests split far more than HotSpot needs. */
+    static JfaasmCode compile(WasmModule module, Supplier<Function<Instance, Machine>> chicoryFactory,
+            ModuleCompiler.Splitting splitting) {
+        ModuleCompiler.Result r = ModuleCompiler.compile(module, splitting);
         JfaasmCode code = new JfaasmCode(module, r, chicoryFactory, false);
         TierStats.loaded(code);
         int total = r.compiled().length - r.importedFunctions();

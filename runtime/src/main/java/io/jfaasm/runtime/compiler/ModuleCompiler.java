@@ -42,6 +42,15 @@ public final class ModuleCompiler {
     /** HotSpot leaves methods over this many bytes of bytecode to its interpreter (-XX:+DontCompileHugeMethods). */
     private static final int HUGE_METHOD_BYTES = 8000;
 
+    /**
+     * When a function is split into methods: over {@code aboveBytes} of bytecode in one method, into
+     * methods of about {@code budget} wasm instructions. {@link #DEFAULT} is what HotSpot needs;
+     * tests split far more to exercise the splitting on every module.
+     */
+    record Splitting(int aboveBytes, int budget) {
+        static final Splitting DEFAULT = new Splitting(HUGE_METHOD_BYTES, SplitPlan.BUDGET);
+    }
+
     private final WasmModule module;
     private final int importedFunctions;
     private final List<ValType> globalTypes = new ArrayList<>();
@@ -52,9 +61,11 @@ public final class ModuleCompiler {
     /** call_indirect dispatchers wanted: name to {type index, table index}. */
     private final Map<String, int[]> dispatchers = new TreeMap<>();
     private final String prefix;
+    private final Splitting splitting;
 
-    private ModuleCompiler(WasmModule module) {
+    private ModuleCompiler(WasmModule module, Splitting splitting) {
         this.module = module;
+        this.splitting = splitting;
         this.importedFunctions = module.importSection().count(ExternalType.FUNCTION);
         for (int k = 0; k < module.importSection().importCount(); k++) {
             Import imp = module.importSection().getImport(k);
@@ -88,7 +99,11 @@ public final class ModuleCompiler {
     }
 
     public static Result compile(WasmModule module) {
-        return new ModuleCompiler(module).run();
+        return compile(module, Splitting.DEFAULT);
+    }
+
+    static Result compile(WasmModule module, Splitting splitting) {
+        return new ModuleCompiler(module, splitting).run();
     }
 
     private Result run() {
@@ -106,7 +121,7 @@ public final class ModuleCompiler {
                 ClassNode methods = new ClassNode();
                 try {
                     new FunctionCompiler(module, this, funcIdx, type, bodies[i]).compile(methods);
-                    if (largestMethod(methods) > HUGE_METHOD_BYTES) {
+                    if (largestMethod(methods) > splitting.aboveBytes()) {
                         methods = split(funcIdx, type, bodies[i]);
                     }
                     why = largestMethod(methods) > MAX_METHOD_BYTES
@@ -149,7 +164,8 @@ public final class ModuleCompiler {
     /** Recompiles a function too big for one method with parts of it as methods of their own. */
     private ClassNode split(int funcIdx, FunctionType type, FunctionBody body) {
         int[] heights = FunctionCompiler.stackHeights(module, this, funcIdx, type, body);
-        SplitPlan plan = SplitPlan.of(body.instructions(), heights, Liveness.of(body.instructions()));
+        SplitPlan plan = SplitPlan.of(body.instructions(), heights, Liveness.of(body.instructions()),
+                splitting.budget());
         ClassNode methods = new ClassNode();
         new FunctionCompiler(module, this, funcIdx, type, body).compile(methods, plan);
         return methods;

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 /**
  * Which parts of a big function become methods of their own (see {@link Region}), so that every
- * method stays within about {@link #BUDGET} wasm instructions: small enough for HotSpot to compile
+ * method stays within about {@link #BUDGET} wasm instructions (the default): small enough for HotSpot to compile
  * (it leaves methods over 8,000 bytes of bytecode to its interpreter) and far from the JVM's
  * 64 KiB limit.
  *
@@ -25,8 +25,10 @@ import java.util.TreeSet;
  * again and compiles inline any it cannot outline.
  */
 final class SplitPlan {
-    /** Wasm instructions per method the plan aims at: a few bytes of bytecode each. */
+    /** Wasm instructions per method the plan aims at by default: a few bytes of bytecode each. */
     static final int BUDGET = 1000;
+    /** Instructions per method this plan aims at. */
+    private final int budget;
     /** The shortest run worth a method of its own where it ends at a block's end or before a big block. */
     static final int MIN_RUN = 16;
 
@@ -37,14 +39,15 @@ final class SplitPlan {
     /** Region starts to their ends (one start can begin a run and, inside it, a block). */
     private final Map<Integer, NavigableSet<Integer>> regions = new HashMap<>();
 
-    private SplitPlan(List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
+    private SplitPlan(List<AnnotatedInstruction> code, int[] heights, Liveness structure, int budget) {
+        this.budget = budget;
         this.code = code;
         this.heights = heights;
         this.structure = structure;
     }
 
-    static SplitPlan of(List<AnnotatedInstruction> code, int[] heights, Liveness structure) {
-        SplitPlan plan = new SplitPlan(code, heights, structure);
+    static SplitPlan of(List<AnnotatedInstruction> code, int[] heights, Liveness structure, int budget) {
+        SplitPlan plan = new SplitPlan(code, heights, structure, budget);
         plan.body(0, code.size() - 2); // the last instruction is the function's end
         return plan;
     }
@@ -72,20 +75,20 @@ final class SplitPlan {
                 items.add(new Item(i, i, 1, false));
             }
         }
-        if (weight(items) <= BUDGET) {
+        if (weight(items) <= budget) {
             return weight(items);
         }
         // runs of instructions between big blocks: an interpreter's case bodies, each then one call
         List<Item> kept = runs(items, false);
         int total = weight(kept);
-        if (total <= BUDGET) {
+        if (total <= budget) {
             return total;
         }
         // whole blocks and loops, biggest first
         List<Item> byWeight = new ArrayList<>(kept);
         byWeight.sort(Comparator.comparingInt(Item::weight).reversed());
         for (Item c : byWeight) {
-            if (total <= BUDGET || c.weight() <= BUDGET / 8) {
+            if (total <= budget || c.weight() <= budget / 8) {
                 break;
             }
             int call = c.construct() ? callWeight(c.start(), c.end()) : -1;
@@ -95,7 +98,7 @@ final class SplitPlan {
                 kept.set(kept.indexOf(c), new Item(c.start(), c.end(), call, true));
             }
         }
-        if (total <= BUDGET) {
+        if (total <= budget) {
             return total;
         }
         // runs across everything left: long straight-line code
@@ -118,7 +121,7 @@ final class SplitPlan {
         int runWeight = 0;
         for (int k = 0; k <= items.size(); k++) {
             Item it = k < items.size() ? items.get(k) : null;
-            boolean barrier = it == null || !acrossBig && it.construct() && it.weight() > BUDGET / 4;
+            boolean barrier = it == null || !acrossBig && it.construct() && it.weight() > budget / 4;
             if (first >= 0 && barrier) {
                 Item last = items.get(k - 1);
                 int next = last.end() + 1;
@@ -149,7 +152,7 @@ final class SplitPlan {
             }
             runWeight += it.weight();
             int next = it.end() + 1;
-            int call = runWeight >= BUDGET / 2 && heights[next] == 0 ? callWeight(items.get(first).start(), it.end()) : -1;
+            int call = runWeight >= budget / 2 && heights[next] == 0 ? callWeight(items.get(first).start(), it.end()) : -1;
             if (call >= 0) {
                 plan(items.get(first).start(), it.end());
                 out.add(new Item(items.get(first).start(), it.end(), call, false));

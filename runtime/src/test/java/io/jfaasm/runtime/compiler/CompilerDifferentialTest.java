@@ -60,6 +60,21 @@ class CompilerDifferentialTest {
     }
 
     /**
+     * Every module again with every function split into methods of about 24 instructions (the
+     * default splits only functions HotSpot would not compile, about 1,000 per method): outlined
+     * blocks, loops and runs, with their handed-back locals, exit codes and carried values,
+     * everywhere the corpus has them.
+     */
+    @TestFactory
+    Stream<DynamicTest> splitEverywhere() throws IOException {
+        ModuleCompiler.Splitting tiny = new ModuleCompiler.Splitting(0, 24);
+        return Stream.of(dir(Examples.dir(), Differential.Script.ENTRY, tiny),
+                        dir(resources().resolve("kernels-small"), Differential.Script.ENTRY, tiny),
+                        dir(resources().resolve("fuzz"), Differential.Script.EXPORTS, tiny))
+                .flatMap(s -> s);
+    }
+
+    /**
      * The long run: fresh random modules from binaryen, as many as asked. Skipped unless
      * {@code -Djfaasm.fuzz.count=N}; {@code -Djfaasm.fuzz.seed=S} (default 1000) is the first seed,
      * {@code -Djfaasm.fuzz.wasmOpt=PATH} binaryen's wasm-opt, version 132 as for build-corpus.sh (default
@@ -169,15 +184,20 @@ class CompilerDifferentialTest {
         return found;
     }
 
-    /** One module, for debugging: {@code -Djfaasm.diff.file=PATH [-Djfaasm.diff.script=EXPORTS]}. */
+    /**
+     * One module, for debugging: {@code -Djfaasm.diff.file=PATH [-Djfaasm.diff.script=EXPORTS]
+     * [-Djfaasm.diff.splitBudget=N]} (N: split every function into methods of about N instructions).
+     */
     @org.junit.jupiter.api.Test
     void one() {
         String file = System.getProperty("jfaasm.diff.file");
         org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "set -Djfaasm.diff.file=PATH to run one module");
         Differential.Script script = Differential.Script.valueOf(System.getProperty("jfaasm.diff.script", "ENTRY"));
         WasmModule module = Differential.parse(read(Path.of(file)));
+        String budget = System.getProperty("jfaasm.diff.splitBudget");
         // Functions the tier leaves run on the interpreter here, so that every difference is the tier's.
-        JfaasmCode code = JfaasmCode.compile(module, Differential::reference);
+        JfaasmCode code = JfaasmCode.compile(module, Differential::reference, budget == null
+                ? ModuleCompiler.Splitting.DEFAULT : new ModuleCompiler.Splitting(0, Integer.parseInt(budget)));
         Differential.Outcome expected = Differential.run(module, Differential.reference(), script);
         Differential.Outcome actual = Differential.run(module, code.machineFactory(), script);
         for (int i = 0; i < Math.max(expected.events().size(), actual.events().size()); i++) {
@@ -188,6 +208,11 @@ class CompilerDifferentialTest {
     }
 
     private static Stream<DynamicTest> dir(Path dir, Differential.Script script) throws IOException {
+        return dir(dir, script, ModuleCompiler.Splitting.DEFAULT);
+    }
+
+    private static Stream<DynamicTest> dir(Path dir, Differential.Script script, ModuleCompiler.Splitting splitting)
+            throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> p.toString().endsWith(".wasm")).sorted().forEach(files::add);
@@ -196,7 +221,7 @@ class CompilerDifferentialTest {
         return files.stream()
                 .filter(p -> !SKIPPED.contains(p.getFileName().toString().replace(".wasm", "")))
                 .map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> check(read(p), script,
-                        !STACK_DEPTH_DEPENDENT.contains(p.getFileName().toString().replace(".wasm", "")))));
+                        !STACK_DEPTH_DEPENDENT.contains(p.getFileName().toString().replace(".wasm", "")), splitting)));
     }
 
     static byte[] read(Path p) {
@@ -209,9 +234,13 @@ class CompilerDifferentialTest {
 
     /** Runs both and fails with the first difference. Returns the tier's compile statistics. */
     static JfaasmCode check(byte[] wasm, Differential.Script script, boolean memory) {
+        return check(wasm, script, memory, ModuleCompiler.Splitting.DEFAULT);
+    }
+
+    static JfaasmCode check(byte[] wasm, Differential.Script script, boolean memory, ModuleCompiler.Splitting splitting) {
         WasmModule module = Differential.parse(wasm);
         // Functions the tier leaves run on the interpreter here, so that every difference is the tier's.
-        JfaasmCode code = JfaasmCode.compile(module, Differential::reference);
+        JfaasmCode code = JfaasmCode.compile(module, Differential::reference, splitting);
         Differential.Outcome expected = Differential.run(module, Differential.reference(), script);
         Differential.Outcome actual = Differential.run(module, code.machineFactory(), script);
         MODULES.incrementAndGet();
