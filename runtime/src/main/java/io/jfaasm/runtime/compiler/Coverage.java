@@ -6,7 +6,9 @@ import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -44,7 +46,7 @@ final class Coverage {
     }
 
     /** Null when the function can be compiled, else why not. */
-    static String unsupported(WasmModule module, int localIndex, FunctionType type, FunctionBody body) {
+    static String unsupported(WasmModule module, List<ValType> globals, int localIndex, FunctionType type, FunctionBody body) {
         for (ValType t : type.params()) {
             if (Vt.of(t) == null) {
                 return "parameter of type " + t;
@@ -84,7 +86,7 @@ final class Coverage {
                     }
                 }
                 case GLOBAL_GET, GLOBAL_SET -> {
-                    ValType t = globalType(module, (int) ins.operand(0));
+                    ValType t = globals.get((int) ins.operand(0));
                     if (Vt.of(t) == null) {
                         return "global of type " + t;
                     }
@@ -128,13 +130,11 @@ final class Coverage {
         return null;
     }
 
-    /** Whether a function of this type has a JVM method signature here: values of ours, at most one result. */
-    static boolean signatureSupported(FunctionType t) {
-        return representable(t);
-    }
-
-    /** Whether every parameter and result is of a type this tier handles ({@link Vt}). */
-    private static boolean representable(FunctionType t) {
+    /**
+     * Whether every parameter and result is of a type this tier handles ({@link Vt}): then a
+     * function of this type has a JVM method of its own, compiled or a stub.
+     */
+    static boolean representable(FunctionType t) {
         for (ValType v : t.params()) {
             if (Vt.of(v) == null) {
                 return false;
@@ -148,17 +148,18 @@ final class Coverage {
         return true;
     }
 
-    /** The type of global {@code g}, imported or defined. */
-    static ValType globalType(WasmModule module, int g) {
-        int n = 0;
+    /** The types of the module's globals, imported then defined, by global index. */
+    static List<ValType> globalTypes(WasmModule module) {
+        List<ValType> types = new ArrayList<>();
         for (int k = 0; k < module.importSection().importCount(); k++) {
             if (module.importSection().getImport(k) instanceof com.dylibso.chicory.wasm.types.GlobalImport gi) {
-                if (n++ == g) {
-                    return gi.type();
-                }
+                types.add(gi.type());
             }
         }
-        return module.globalSection().globals()[g - n].valueType();
+        for (var g : module.globalSection().globals()) {
+            types.add(g.valueType());
+        }
+        return types;
     }
 
     /** The type of function {@code funcIdx}, imported or defined. */

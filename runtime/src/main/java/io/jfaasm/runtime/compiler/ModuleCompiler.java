@@ -6,9 +6,6 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.FunctionType;
-import com.dylibso.chicory.wasm.types.Global;
-import com.dylibso.chicory.wasm.types.GlobalImport;
-import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +50,7 @@ public final class ModuleCompiler {
 
     private final WasmModule module;
     private final int importedFunctions;
-    private final List<ValType> globalTypes = new ArrayList<>();
+    private final List<ValType> globalTypes;
     private final boolean[] compiled;
     /** Functions with a JVM method (compiled or stub): defined, with values of types this tier handles. */
     private final boolean[] hasMethod;
@@ -67,20 +64,12 @@ public final class ModuleCompiler {
         this.module = module;
         this.splitting = splitting;
         this.importedFunctions = module.importSection().count(ExternalType.FUNCTION);
-        for (int k = 0; k < module.importSection().importCount(); k++) {
-            Import imp = module.importSection().getImport(k);
-            if (imp instanceof GlobalImport gi) {
-                globalTypes.add(gi.type());
-            }
-        }
-        for (Global g : module.globalSection().globals()) {
-            globalTypes.add(g.valueType());
-        }
+        this.globalTypes = Coverage.globalTypes(module);
         int n = importedFunctions + module.functionSection().functionCount();
         this.compiled = new boolean[n];
         this.hasMethod = new boolean[n];
         for (int f = importedFunctions; f < n; f++) {
-            hasMethod[f] = Coverage.signatureSupported(Coverage.functionType(module, f));
+            hasMethod[f] = Coverage.representable(Coverage.functionType(module, f));
         }
         this.prefix = PACKAGE + "WasmModule";
     }
@@ -116,7 +105,7 @@ public final class ModuleCompiler {
         for (int i = 0; i < bodies.length; i++) {
             int funcIdx = importedFunctions + i;
             FunctionType type = Coverage.functionType(module, funcIdx);
-            String why = tablesImported() ? "the module imports a table" : Coverage.unsupported(module, i, type, bodies[i]);
+            String why = tablesImported() ? "the module imports a table" : Coverage.unsupported(module, globalTypes, i, type, bodies[i]);
             if (why == null) {
                 ClassNode methods = new ClassNode();
                 try {
