@@ -16,7 +16,8 @@ import java.util.Objects;
  * {@code (memory address & ADDRESS_MASK) + base + offset}: C2 knows that sum's range from the
  * mask and the check, proves ALL's own bounds check always passes and drops it. Accessing the
  * memory's own segment instead costs a second check per access, against its length, which C2
- * cannot relate to the first (it was measured: spmv 1.55x and gemm 1.3x slower).
+ * cannot relate to the first (measured side by side: spmv 1.65x and gemm 1.4x slower, see
+ * docs/results/kernels/ab-2026-11-28-one-check.md).
  *
  * <p>Why this is safe: the check bounds {@code base + offset + size} by {@code limit}, which is
  * never more than the memory's mapped size (the generated code reloads it from the segment after
