@@ -56,6 +56,11 @@ final class FunctionCompiler {
     /** Whether inner loops are outlined (see Region); off only to measure what that gives. */
     private static final boolean OUTLINE = !"false".equals(System.getProperty("jfaasm.compiler.outline"));
 
+    /** The measurement switches in effect: they change the code, so they are part of the cache's key. */
+    static String switches() {
+        return "loopChecks=" + LOOP_CHECKS + ",outline=" + OUTLINE;
+    }
+
     /** Thrown for anything this tier does not compile: the function falls back. */
     static final class Unsupported extends RuntimeException {
         Unsupported(String why) {
