@@ -144,13 +144,28 @@ public final class JfaasmCode {
         if (result.chunks() == null) {
             return fallbackFactory();
         }
-        return instance -> {
-            if (instance.module().memorySection().map(s -> s.memoryCount()).orElse(0) > 0
-                    && !(instance.memory() instanceof LinearMemory)) {
+        return new TierFactory();
+    }
+
+    /** Whether machines of this factory run code this tier compiled (a library then gets the tier too). */
+    public static boolean compiledByTier(Function<Instance, Machine> factory) {
+        return factory instanceof TierFactory;
+    }
+
+    /** Whether the module has a memory, its own or imported (a library's is its caller's). */
+    static boolean hasMemory(WasmModule module) {
+        return module.memorySection().map(s -> s.memoryCount()).orElse(0) > 0
+                || module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.MEMORY) > 0;
+    }
+
+    private final class TierFactory implements Function<Instance, Machine> {
+        @Override
+        public Machine apply(Instance instance) {
+            if (hasMemory(instance.module()) && !(instance.memory() instanceof LinearMemory)) {
                 return fallbackFactory().apply(instance); // the tier reads memory as a segment
             }
-            return new JfaasmMachine(instance, this);
-        };
+            return new JfaasmMachine(instance, JfaasmCode.this);
+        }
     }
 
     Function<Instance, Machine> fallbackFactory() {

@@ -32,7 +32,7 @@ public final class JfaasmMachine implements Machine {
     }
 
     private LinearMemory memory() {
-        if (instance.module().memorySection().map(s -> s.memoryCount()).orElse(0) == 0) {
+        if (!JfaasmCode.hasMemory(instance.module())) {
             return null;
         }
         return (LinearMemory) instance.memory();

@@ -105,7 +105,7 @@ public final class ModuleCompiler {
         for (int i = 0; i < bodies.length; i++) {
             int funcIdx = importedFunctions + i;
             FunctionType type = Coverage.functionType(module, funcIdx);
-            String why = tablesImported() ? "the module imports a table" : Coverage.unsupported(module, globalTypes, i, type, bodies[i]);
+            String why = Coverage.unsupported(module, globalTypes, i, type, bodies[i]);
             if (why == null) {
                 ClassNode methods = new ClassNode();
                 try {
@@ -194,10 +194,6 @@ public final class ModuleCompiler {
             a += 6 + r.readInt(a + 2);
         }
         return 0;
-    }
-
-    private boolean tablesImported() {
-        return module.importSection().count(ExternalType.TABLE) > 0;
     }
 
     private static ClassWriter newWriter(String name, String[] interfaces) {

@@ -2,6 +2,7 @@ package io.jfaasm.runtime.dynlink;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import io.jfaasm.runtime.compiler.JfaasmCode;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
@@ -127,12 +128,13 @@ public final class SideModule {
         return needsStack;
     }
 
-    /** This library compiled for a caller (once per caller module). */
+    /** This library compiled for a caller (once per caller module and engine). */
     Compiled compiledFor(CompiledModule caller) {
-        return byCaller.computeIfAbsent(caller.sha256(), k -> compile(caller));
+        boolean tier = JfaasmCode.compiledByTier(caller.machineFactory());
+        return byCaller.computeIfAbsent(caller.sha256() + (tier ? "/jfaasm" : "/chicory"), k -> compile(caller, tier));
     }
 
-    private Compiled compile(CompiledModule caller) {
+    private Compiled compile(CompiledModule caller, boolean tier) {
         List<com.dylibso.chicory.wasm.types.FunctionType> types =
                 List.of(caller.module().typeSection().types());
         byte[] rewritten;
@@ -143,8 +145,11 @@ public final class SideModule {
         }
         WasmModule module = parse(rewritten, name);
         try {
-            return new Compiled(module, MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.WARN).compile());
+            java.util.function.Supplier<java.util.function.Function<com.dylibso.chicory.runtime.Instance,
+                    com.dylibso.chicory.runtime.Machine>> chicory = () -> MachineFactoryCompiler.builder(module)
+                    .withInterpreterFallback(InterpreterFallback.WARN).compile();
+            // the caller's engine: JFaasm's tier (Chicory's compiler for what it leaves), or Chicory's
+            return new Compiled(module, tier ? JfaasmCode.compile(module, chicory).machineFactory() : chicory.get());
         } catch (RuntimeException e) {
             throw new LibraryException(name + " cannot be compiled: " + e.getMessage(), e);
         }

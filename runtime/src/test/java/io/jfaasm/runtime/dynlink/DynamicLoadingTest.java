@@ -38,6 +38,22 @@ class DynamicLoadingTest {
         host.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void aLibraryRunsOnItsCallersEngine() {
+        // the host's default engine is JFaasm's tier: the library (which imports its caller's
+        // memory and table) is compiled by it too, and still calls back and forth
+        assertThat(io.jfaasm.runtime.compiler.JfaasmCode.compiledByTier(main.machineFactory())).isTrue();
+        SideModule lib = SideModule.of("libscale.wasm", Examples.bytes("libs/libscale"), 1 << 20);
+        assertThat(io.jfaasm.runtime.compiler.JfaasmCode.compiledByTier(lib.compiledFor(main).factory())).isTrue();
+        aGoodCallStillWorks();
+        try (FaasletHost chicory = FaasletHost.create(FaasletHost.Config.defaults()
+                .withEngine(io.jfaasm.runtime.wasm.Engine.CHICORY_COMPILER))) {
+            CompiledModule onChicory = chicory.load(Examples.bytes("dl_main"));
+            assertThat(io.jfaasm.runtime.compiler.JfaasmCode.compiledByTier(lib.compiledFor(onChicory).factory()))
+                    .isFalse();
+        }
+    }
+
     CallResult call(String user, String input) {
         return call(user, input, FunctionLimits.DEFAULTS);
     }
