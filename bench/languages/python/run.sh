@@ -20,22 +20,8 @@ PY=${JFAASM_PYTHON_WASM:-$HOME/.cache/jfaasm/python-wasi-3.12.0/python.wasm}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-median() { grep '^rep' | tail -n +2 | sed 's/.*: \([0-9.]*\) ms.*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-checksum() { grep '^rep' | head -1 | sed 's/.*checksum \([0-9]*\).*/\1/'; }
-run() { # label, command...
-    local label=$1; shift
-    "$@" > "$OUT/$label.txt"
-    printf '%s\t%s\t%s\n' "$label" "$(median < "$OUT/$label.txt")" "$(checksum < "$OUT/$label.txt")"
-}
-{
-    run native-python3 python3 "$HERE/loop.py" "$N" "$REPS"
-    run node-python-wasm node --no-warnings "$HERE/run-node.mjs" "$PY" "$HERE" /bench/loop.py "$N" "$REPS"
-    run jfaasm-python-wasm "$JFAASM" run --engine "$ENGINE" --timeout 3600 --dir "$HERE::/bench" "$PY" /bench/loop.py "$N" "$REPS"
-} > "$OUT/results.tsv"
-
-node=$(awk -F'\t' '$1=="node-python-wasm" {print $2}' "$OUT/results.tsv")
-sums=$(cut -f3 "$OUT/results.tsv" | sort -u | wc -l)
-[ "$sums" -eq 1 ] || { echo "FAIL: the engines disagree on the checksum:" >&2; cat "$OUT/results.tsv" >&2; exit 1; }
-echo "| engine | median ms ($N rounds) | vs Node |"
-echo "|---|---|---|"
-awk -F'\t' -v base="$node" '{printf "| %s | %s | %.2fx |\n", $1, $2, $2/base}' "$OUT/results.tsv"
+. "$HERE/../measure.sh"
+run native-python3 python3 "$HERE/loop.py" "$N" "$REPS"
+run node-python-wasm node --no-warnings "$HERE/run-node.mjs" "$PY" "$HERE" /bench/loop.py "$N" "$REPS"
+run jfaasm-python-wasm "$JFAASM" run --engine "$ENGINE" --timeout 3600 --dir "$HERE::/bench" "$PY" /bench/loop.py "$N" "$REPS"
+report node-python-wasm Node
