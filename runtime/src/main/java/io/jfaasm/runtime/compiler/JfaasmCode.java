@@ -26,6 +26,8 @@ public final class JfaasmCode {
     private final ModuleCompiler.Result result;
     private final Supplier<Function<Instance, Machine>> chicoryFactory;
     private final boolean fromCache;
+    /** Whether the module has a memory, its own or imported (a library's is its caller's). */
+    private final boolean hasMemory;
     private volatile Function<Instance, Machine> fallbackFactory;
 
     private JfaasmCode(WasmModule module, ModuleCompiler.Result result,
@@ -34,6 +36,8 @@ public final class JfaasmCode {
         this.result = result;
         this.chicoryFactory = chicoryFactory;
         this.fromCache = fromCache;
+        this.hasMemory = module.memorySection().map(s -> s.memoryCount()).orElse(0) > 0
+                || module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.MEMORY) > 0;
     }
 
     /**
@@ -152,16 +156,14 @@ public final class JfaasmCode {
         return factory instanceof TierFactory;
     }
 
-    /** Whether the module has a memory, its own or imported (a library's is its caller's). */
-    static boolean hasMemory(WasmModule module) {
-        return module.memorySection().map(s -> s.memoryCount()).orElse(0) > 0
-                || module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.MEMORY) > 0;
+    boolean hasMemory() {
+        return hasMemory;
     }
 
     private final class TierFactory implements Function<Instance, Machine> {
         @Override
         public Machine apply(Instance instance) {
-            if (hasMemory(instance.module()) && !(instance.memory() instanceof LinearMemory)) {
+            if (hasMemory && !(instance.memory() instanceof LinearMemory)) {
                 return fallbackFactory().apply(instance); // the tier reads memory as a segment
             }
             return new JfaasmMachine(instance, JfaasmCode.this);

