@@ -2,7 +2,6 @@ package io.jfaasm.runtime.dynlink;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import io.jfaasm.runtime.compiler.JfaasmCode;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
@@ -19,6 +18,7 @@ import com.dylibso.chicory.wasm.types.TableImport;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.jfaasm.runtime.compiler.JfaasmCode;
 import io.jfaasm.runtime.wasm.CompiledModule;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A library as uploaded: a wasm side module (the {@code dylink.0} section of the WebAssembly tool
@@ -145,8 +146,7 @@ public final class SideModule {
         }
         WasmModule module = parse(rewritten, name);
         try {
-            java.util.function.Supplier<java.util.function.Function<com.dylibso.chicory.runtime.Instance,
-                    com.dylibso.chicory.runtime.Machine>> chicory = () -> MachineFactoryCompiler.builder(module)
+            Supplier<Function<Instance, Machine>> chicory = () -> MachineFactoryCompiler.builder(module)
                     .withInterpreterFallback(InterpreterFallback.WARN).compile();
             // the caller's engine: JFaasm's tier (Chicory's compiler for what it leaves), or Chicory's
             return new Compiled(module, tier ? JfaasmCode.compile(module, chicory).machineFactory() : chicory.get());
