@@ -295,8 +295,8 @@ final class FunctionCompiler {
         for (int i = from; i <= to; i++) {
             String name = code.get(i).opcode().name();
             if (name.contains("LOAD") || name.contains("STORE")) {
-                memSlot = slot; // the segment, then its int limit
-                return slot + 2;
+                memSlot = slot; // the memory's address (a long), then its int limit
+                return slot + 3;
             }
         }
         return slot;
@@ -371,10 +371,11 @@ final class FunctionCompiler {
             mv.visitVarInsn(ALOAD, ctxSlot);
             mv.visitFieldInsn(GETFIELD, CTX, "memory", "L" + LINMEM + ";");
             mv.visitMethodInsn(INVOKEVIRTUAL, LINMEM, "segment", "()" + SEG_DESC, false);
-            mv.visitVarInsn(ASTORE, memSlot);
-            mv.visitVarInsn(ALOAD, memSlot);
+            mv.visitInsn(DUP);
+            mv.visitMethodInsn(INVOKESTATIC, MEM, "address", "(" + SEG_DESC + ")J", false);
+            mv.visitVarInsn(LSTORE, memSlot);
             mv.visitMethodInsn(INVOKESTATIC, MEM, "limit", "(" + SEG_DESC + ")I", false);
-            mv.visitVarInsn(ISTORE, memSlot + 1);
+            mv.visitVarInsn(ISTORE, memSlot + 2);
         }
     }
 
@@ -1148,17 +1149,17 @@ final class FunctionCompiler {
                 arg = Vt.I32;
             }
             iconst((int) offset);
-            mv.visitVarInsn(ALOAD, memSlot);
-            mv.visitVarInsn(ILOAD, memSlot + 1);
-            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(I" + arg.jvm.getDescriptor() + "I" + SEG_DESC + "I)V", false);
+            mv.visitVarInsn(LLOAD, memSlot);
+            mv.visitVarInsn(ILOAD, memSlot + 2);
+            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(I" + arg.jvm.getDescriptor() + "IJI)V", false);
         } else {
             pop();
             iconst((int) offset);
-            mv.visitVarInsn(ALOAD, memSlot);
-            mv.visitVarInsn(ILOAD, memSlot + 1);
+            mv.visitVarInsn(LLOAD, memSlot);
+            mv.visitVarInsn(ILOAD, memSlot + 2);
             String ret = helper.equals("u32") || helper.equals("i64") ? "J"
                     : helper.equals("f32") ? "F" : helper.equals("f64") ? "D" : "I";
-            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(II" + SEG_DESC + "I)" + ret, false);
+            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(IIJI)" + ret, false);
             if (widen) {
                 mv.visitInsn(I2L);
             }

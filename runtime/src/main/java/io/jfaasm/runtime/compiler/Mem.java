@@ -56,6 +56,14 @@ public final class Mem {
         return (int) Math.min(m.byteSize(), Integer.MAX_VALUE);
     }
 
+    /**
+     * The address the generated code keeps for a segment, in a local next to its {@link #limit}:
+     * one register in a loop instead of a load of the segment's field per access.
+     */
+    public static long address(MemorySegment m) {
+        return m.address() & ADDRESS_MASK;
+    }
+
     /** How many base addresses an access can use: loop-invariant, so C2 computes it once. */
     private static int room(int offset, int size, int limit) {
         return (int) Math.max(0, (long) limit - offset - size + 1);
@@ -66,75 +74,75 @@ public final class Mem {
      * (the reference) traps on a negative base before the sum, with a plain message; everything
      * else traps with {@link LinearMemory}'s message naming the address.
      */
-    private static long at(int base, int offset, int size, MemorySegment m, int limit) {
+    private static long at(int base, int offset, int size, long address, int limit) {
         try {
             int at = Objects.checkIndex(base, room(offset, size, limit));
-            return (m.address() & ADDRESS_MASK) + at + offset;
+            return address + at + offset;
         } catch (IndexOutOfBoundsException e) {
-            throw base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, m.byteSize());
+            throw base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, limit);
         }
     }
 
-    public static int i32(int base, int offset, MemorySegment m, int limit) {
-        return ALL.get(INT, at(base, offset, 4, m, limit));
+    public static int i32(int base, int offset, long address, int limit) {
+        return ALL.get(INT, at(base, offset, 4, address, limit));
     }
 
-    public static long i64(int base, int offset, MemorySegment m, int limit) {
-        return ALL.get(LONG, at(base, offset, 8, m, limit));
+    public static long i64(int base, int offset, long address, int limit) {
+        return ALL.get(LONG, at(base, offset, 8, address, limit));
     }
 
-    public static float f32(int base, int offset, MemorySegment m, int limit) {
-        return Float.intBitsToFloat(i32(base, offset, m, limit));
+    public static float f32(int base, int offset, long address, int limit) {
+        return Float.intBitsToFloat(i32(base, offset, address, limit));
     }
 
-    public static double f64(int base, int offset, MemorySegment m, int limit) {
-        return Double.longBitsToDouble(i64(base, offset, m, limit));
+    public static double f64(int base, int offset, long address, int limit) {
+        return Double.longBitsToDouble(i64(base, offset, address, limit));
     }
 
-    public static int s8(int base, int offset, MemorySegment m, int limit) {
-        return ALL.get(BYTE, at(base, offset, 1, m, limit));
+    public static int s8(int base, int offset, long address, int limit) {
+        return ALL.get(BYTE, at(base, offset, 1, address, limit));
     }
 
-    public static int u8(int base, int offset, MemorySegment m, int limit) {
-        return s8(base, offset, m, limit) & 0xFF;
+    public static int u8(int base, int offset, long address, int limit) {
+        return s8(base, offset, address, limit) & 0xFF;
     }
 
-    public static int s16(int base, int offset, MemorySegment m, int limit) {
-        return ALL.get(SHORT, at(base, offset, 2, m, limit));
+    public static int s16(int base, int offset, long address, int limit) {
+        return ALL.get(SHORT, at(base, offset, 2, address, limit));
     }
 
-    public static int u16(int base, int offset, MemorySegment m, int limit) {
-        return s16(base, offset, m, limit) & 0xFFFF;
+    public static int u16(int base, int offset, long address, int limit) {
+        return s16(base, offset, address, limit) & 0xFFFF;
     }
 
-    public static long u32(int base, int offset, MemorySegment m, int limit) {
-        return i32(base, offset, m, limit) & 0xFFFFFFFFL;
+    public static long u32(int base, int offset, long address, int limit) {
+        return i32(base, offset, address, limit) & 0xFFFFFFFFL;
     }
 
     // Argument order is the wasm stack's (base, value), then what the generated code pushes.
 
-    public static void i32(int base, int value, int offset, MemorySegment m, int limit) {
-        ALL.set(INT, at(base, offset, 4, m, limit), value);
+    public static void i32(int base, int value, int offset, long address, int limit) {
+        ALL.set(INT, at(base, offset, 4, address, limit), value);
     }
 
-    public static void i64(int base, long value, int offset, MemorySegment m, int limit) {
-        ALL.set(LONG, at(base, offset, 8, m, limit), value);
+    public static void i64(int base, long value, int offset, long address, int limit) {
+        ALL.set(LONG, at(base, offset, 8, address, limit), value);
     }
 
-    public static void f32(int base, float value, int offset, MemorySegment m, int limit) {
-        i32(base, Float.floatToRawIntBits(value), offset, m, limit);
+    public static void f32(int base, float value, int offset, long address, int limit) {
+        i32(base, Float.floatToRawIntBits(value), offset, address, limit);
     }
 
-    public static void f64(int base, double value, int offset, MemorySegment m, int limit) {
-        i64(base, Double.doubleToRawLongBits(value), offset, m, limit);
+    public static void f64(int base, double value, int offset, long address, int limit) {
+        i64(base, Double.doubleToRawLongBits(value), offset, address, limit);
     }
 
-    public static void i8(int base, int value, int offset, MemorySegment m, int limit) {
-        ALL.set(BYTE, at(base, offset, 1, m, limit), (byte) value);
+    public static void i8(int base, int value, int offset, long address, int limit) {
+        ALL.set(BYTE, at(base, offset, 1, address, limit), (byte) value);
     }
 
-    public static void i16(int base, int value, int offset, MemorySegment m, int limit) {
-        ALL.set(SHORT, at(base, offset, 2, m, limit), (short) value);
+    public static void i16(int base, int value, int offset, long address, int limit) {
+        ALL.set(SHORT, at(base, offset, 2, address, limit), (short) value);
     }
 
     /**
@@ -143,21 +151,21 @@ public final class Mem {
      * Where that sum wraps into the memory, the interpreter writes there; the spec, and this tier,
      * trap.
      */
-    private static long wrappingAt(int base, int offset, int size, MemorySegment m, int limit) {
+    private static long wrappingAt(int base, int offset, int size, long address, int limit) {
         try {
             int at = Objects.checkIndex(base, room(offset, size, limit));
-            return (m.address() & ADDRESS_MASK) + at + offset;
+            return address + at + offset;
         } catch (IndexOutOfBoundsException e) {
             int p = base + offset;
-            throw base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, m.byteSize());
+            throw base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, limit);
         }
     }
 
-    public static void i8n(int base, int value, int offset, MemorySegment m, int limit) {
-        ALL.set(BYTE, wrappingAt(base, offset, 1, m, limit), (byte) value);
+    public static void i8n(int base, int value, int offset, long address, int limit) {
+        ALL.set(BYTE, wrappingAt(base, offset, 1, address, limit), (byte) value);
     }
 
-    public static void i32n(int base, int value, int offset, MemorySegment m, int limit) {
-        ALL.set(INT, wrappingAt(base, offset, 4, m, limit), value);
+    public static void i32n(int base, int value, int offset, long address, int limit) {
+        ALL.set(INT, wrappingAt(base, offset, 4, address, limit), value);
     }
 }
