@@ -7,18 +7,21 @@
 # JIT compiler threads are not counted: 'first' understates warm-up on a loaded machine.
 #
 # usage: cputime.sh [--reps N] [--runs R] [--only k1,k2] [--engines native,jfaasm,chicory]
+#                   [--baseline DIR]   (another checkout's tier as engine "baseline", as compare.sh;
+#                                       DIR needs its own mvn -pl bench -am package -DskipTests)
 # Needs: bench/kernels/build.sh --native done, and mvn -pl bench -am package -DskipTests.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-reps=6 runs=1 only="" want=native,jfaasm,chicory
+reps=6 runs=1 only="" want=native,jfaasm,chicory baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --engines) want=$2; shift 2 ;;
+    --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -27,6 +30,7 @@ mkdir -p build
 gcc -O2 -shared -fPIC -o build/cputime.so cputime.c -ldl
 if [ -n "$only" ]; then IFS=, read -r -a kernels <<< "$only"
 else kernels=(); for f in wasm/*.wasm; do kernels+=("$(basename "$f" .wasm)"); done; fi
+[ -n "$baseline" ] && want="$want,baseline"
 IFS=, read -r -a engines <<< "$want"
 out="$HERE/build/cputime"
 rm -rf "$out"; mkdir -p "$out"
@@ -38,10 +42,11 @@ for k in "${kernels[@]}"; do
       base="$out/$k.$e.$r"; rc=0
       case "$e" in
         native) LD_PRELOAD="$HERE/build/cputime.so" "build/native/$k" "$reps" > "$base.out" 2> "$base.err" || rc=$? ;;
-        jfaasm|chicory)
-          eng=$([ "$e" = jfaasm ] && echo jfaasm || echo chicory-compiler)
+        jfaasm|chicory|baseline)
+          eng=$([ "$e" = chicory ] && echo chicory-compiler || echo jfaasm)
+          jar=$([ "$e" = baseline ] && echo "$baseline" || echo "$REPO")/bench/target/benchmarks.jar
           "$JAVA" --enable-native-access=ALL-UNNAMED -XX:-DontCompileHugeMethods -Xss16m \
-            -cp "$REPO/bench/target/benchmarks.jar" io.jfaasm.bench.KernelCpuTime "$eng" "wasm/$k.wasm" "$reps" \
+            -cp "$jar" io.jfaasm.bench.KernelCpuTime "$eng" "wasm/$k.wasm" "$reps" \
             > "$base.out" 2> "$base.err" || rc=$? ;;
       esac
       echo "$rc" > "$base.rc"; echo " rc=$rc" >&2
@@ -51,6 +56,7 @@ done
 {
   echo "native_cflags=$(cat build/native/CFLAGS 2>/dev/null || echo unknown) (CPU-time clock)"
   echo "node=not run"
+  if [ -n "$baseline" ]; then echo "baseline=$baseline ($(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || echo unknown))"; fi
   echo "loadavg_start=$load_start"
   echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/versions.txt"

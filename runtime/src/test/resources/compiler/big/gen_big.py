@@ -8,6 +8,8 @@ for CompilerSplitTest. Deterministic: no randomness beyond a fixed-seed generato
   interp(n) -> i32     a bytecode interpreter: a dispatch loop around a br_table into 256 nested
                        case blocks, cases that loop, return, halt, touch memory and branch back:
                        split into blocks whose exits carry no value
+  accesses(n) -> i64   a loop whose body is one straight run of 96 loads and stores, far under the
+                       size limit: split for C2's inlining limit (SplitPlan.STRAIGHT_ACCESSES)
 """
 import random
 
@@ -89,5 +91,14 @@ for k in range(CASES2):
 w('      i32.add local.set $acc')
 w('      local.get $i i32.const 1 i32.add local.tee $i i32.const 500 i32.lt_u br_if $again)')
 w('    local.get $acc)')
+ACCESSES = 48  # load-store pairs
+w('  (func (export "accesses") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $x i64)')
+w('    (loop $again')
+w('      local.get $i i32.const 8 i32.mul i32.const 4095 i32.and local.set $p')
+for k in range(ACCESSES):
+    w(f'      local.get $p local.get $p i64.load offset={8 * k} local.get $x i64.add i64.const {r.randrange(3, 1 << 30) | 1} i64.mul local.tee $x')
+    w(f'      i64.store offset={8 * ((k * 7 + 3) % ACCESSES) + 4096}')
+w('      local.get $i i32.const 1 i32.add local.tee $i local.get $n i32.lt_s br_if $again)')
+w('    local.get $x)')
 w(')')
 print('\n'.join(out))

@@ -293,8 +293,7 @@ final class FunctionCompiler {
     /** Reserves the memory segment's local if instructions from..to access memory. */
     private int memorySlot(int from, int to, int slot) {
         for (int i = from; i <= to; i++) {
-            String name = code.get(i).opcode().name();
-            if (name.contains("LOAD") || name.contains("STORE")) {
+            if (SplitPlan.isAccess(code.get(i).opcode())) {
                 memSlot = slot; // the memory's address (a long), then its int limit
                 return slot + 3;
             }

@@ -111,7 +111,9 @@ public final class ModuleCompiler {
                 try {
                     new FunctionCompiler(module, this, funcIdx, type, bodies[i]).compile(methods);
                     if (largestMethod(methods) > splitting.aboveBytes()) {
-                        methods = split(funcIdx, type, bodies[i]);
+                        methods = split(funcIdx, type, bodies[i], 1);
+                    } else if (SplitPlan.straightAccesses(bodies[i].instructions()) > SplitPlan.STRAIGHT_ACCESSES) {
+                        methods = split(funcIdx, type, bodies[i], SplitPlan.ACCESS_WEIGHT);
                     }
                     why = largestMethod(methods) > MAX_METHOD_BYTES
                             ? "JVM method too large (" + largestMethod(methods) + " bytes)" : null;
@@ -150,11 +152,15 @@ public final class ModuleCompiler {
                 importedFunctions, classes);
     }
 
-    /** Recompiles a function too big for one method with parts of it as methods of their own. */
-    private ClassNode split(int funcIdx, FunctionType type, FunctionBody body) {
+    /**
+     * Recompiles a function with parts of it as methods of their own: one too big for one method,
+     * or (with a memory access weighing {@code accessWeight} instructions) one C2 would not inline
+     * every access of.
+     */
+    private ClassNode split(int funcIdx, FunctionType type, FunctionBody body, int accessWeight) {
         int[] heights = FunctionCompiler.stackHeights(module, this, funcIdx, type, body);
         SplitPlan plan = SplitPlan.of(body.instructions(), heights, Liveness.of(body.instructions()),
-                splitting.budget());
+                splitting.budget(), accessWeight);
         ClassNode methods = new ClassNode();
         new FunctionCompiler(module, this, funcIdx, type, body).compile(methods, plan);
         return methods;

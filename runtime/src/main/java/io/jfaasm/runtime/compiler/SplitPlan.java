@@ -29,6 +29,17 @@ final class SplitPlan {
     static final int BUDGET = 1000;
     /** Instructions per method this plan aims at. */
     private final int budget;
+    /**
+     * What a memory access weighs, in instructions, in a plan against C2's inlining limit: C2
+     * inlines each accessor's ~35 methods and some 300 IR nodes into the method, and past 18,000
+     * nodes (NodeCountInliningCutoff, not a product flag) leaves the remaining accesses as calls.
+     * Only code that runs straight through all of them reaches that (C2 parses no branch that never
+     * ran), so only a function with a long straight run of accesses is planned so
+     * ({@link #straightAccesses}); such a plan leaves about {@code BUDGET / ACCESS_WEIGHT} per method.
+     */
+    static final int ACCESS_WEIGHT = 25;
+    /** Accesses in one straight run above which a function is split for C2's inlining. */
+    static final int STRAIGHT_ACCESSES = 32;
     /** The shortest run worth a method of its own where it ends at a block's end or before a big block. */
     static final int MIN_RUN = 16;
 
@@ -36,18 +47,23 @@ final class SplitPlan {
     /** Operand stack height at each instruction relative to its innermost block, -1 where dead. */
     private final int[] heights;
     private final Liveness structure;
+    /** What one memory access weighs in this plan: 1, or {@link #ACCESS_WEIGHT}. */
+    private final int accessWeight;
     /** Region starts to their ends (one start can begin a run and, inside it, a block). */
     private final Map<Integer, NavigableSet<Integer>> regions = new HashMap<>();
 
-    private SplitPlan(List<AnnotatedInstruction> code, int[] heights, Liveness structure, int budget) {
+    private SplitPlan(List<AnnotatedInstruction> code, int[] heights, Liveness structure, int budget,
+            int accessWeight) {
         this.budget = budget;
+        this.accessWeight = accessWeight;
         this.code = code;
         this.heights = heights;
         this.structure = structure;
     }
 
-    static SplitPlan of(List<AnnotatedInstruction> code, int[] heights, Liveness structure, int budget) {
-        SplitPlan plan = new SplitPlan(code, heights, structure, budget);
+    static SplitPlan of(List<AnnotatedInstruction> code, int[] heights, Liveness structure, int budget,
+            int accessWeight) {
+        SplitPlan plan = new SplitPlan(code, heights, structure, budget, accessWeight);
         plan.body(0, code.size() - 2); // the last instruction is the function's end
         return plan;
     }
@@ -72,7 +88,7 @@ final class SplitPlan {
                 items.add(new Item(i, end, inside + 2, op != OpCode.IF));
                 i = end;
             } else {
-                items.add(new Item(i, i, 1, false));
+                items.add(new Item(i, i, isAccess(op) ? accessWeight : 1, false));
             }
         }
         if (weight(items) <= budget) {
@@ -103,6 +119,29 @@ final class SplitPlan {
         }
         // runs across everything left: long straight-line code
         return weight(runs(kept, true));
+    }
+
+    /** Whether op loads or stores linear memory through the accessors of {@link Mem}. */
+    static boolean isAccess(OpCode op) {
+        String name = op.name();
+        return name.contains("LOAD") || name.contains("STORE");
+    }
+
+    /** The most memory accesses between two control instructions (branches, block bounds) of code. */
+    static int straightAccesses(List<AnnotatedInstruction> code) {
+        int most = 0;
+        int run = 0;
+        for (AnnotatedInstruction ins : code) {
+            switch (ins.opcode()) {
+                case BLOCK, LOOP, IF, ELSE, END, BR, BR_IF, BR_TABLE, RETURN -> run = 0;
+                default -> {
+                    if (isAccess(ins.opcode())) {
+                        most = Math.max(most, ++run);
+                    }
+                }
+            }
+        }
+        return most;
     }
 
     private static int weight(List<Item> items) {

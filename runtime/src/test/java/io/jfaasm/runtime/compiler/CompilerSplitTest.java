@@ -18,7 +18,7 @@ import org.objectweb.asm.Opcodes;
 /**
  * Functions far over HotSpot's 8,000-byte method limit (big/big.wasm, from gen_big.py): 30,000
  * instructions of straight-line code, and a bytecode interpreter whose dispatch loop branches into
- * 256 nested case blocks. The tier splits them into methods of their own (SplitPlan) and must
+ * 256 nested case blocks; and a loop whose body is one straight run of 96 memory accesses. The tier splits them into methods of their own (SplitPlan) and must
  * give the interpreter's results, traps and memory exactly.
  */
 class CompilerSplitTest {
@@ -58,7 +58,16 @@ class CompilerSplitTest {
         assertThat(sizes.keySet().stream().filter(n -> n.startsWith("f0_")).count()).isGreaterThan(10);
         assertThat(sizes.keySet().stream().filter(n -> n.startsWith("f1_")).count()).isGreaterThan(5);
         assertThat(sizes.keySet().stream().filter(n -> n.startsWith("f2_")).count()).isGreaterThan(2);
+        assertThat(sizes.keySet().stream().filter(n -> n.startsWith("f3_")).count())
+                .as("a straight run of 96 accesses is split for C2's inlining limit").isGreaterThan(1);
         assertThat(code.classFiles().values().stream().mapToInt(b -> b.length).sum()).isLessThan(2_000_000);
+    }
+
+    @Test
+    void aLongRunOfAccessesGivesTheInterpretersResultsAndMemory() {
+        for (long n : new long[] {0, 1, 3, 1000}) {
+            compare("accesses", n);
+        }
     }
 
     @Test
