@@ -1240,10 +1240,36 @@ final class FunctionCompiler {
         };
     }
 
+    /**
+     * An unsigned comparison, {@code branch} being what {@code compare(a, b)} is tested with: as the
+     * signed comparison of both values plus MIN_VALUE, which C2 folds into the branch. (It compiles
+     * {@code Integer.compareUnsigned} to a three-way node whose -1/0/1 it materialises in a register
+     * first: xxhash's stripe loop did so every iteration.) Computed as {@code b', a'}, so the test
+     * is mirrored.
+     */
     private void unsignedCompare(boolean wide, int branch) {
-        mv.visitMethodInsn(INVOKESTATIC, wide ? "java/lang/Long" : "java/lang/Integer",
-                "compareUnsigned", wide ? "(JJ)I" : "(II)I", false);
-        compare(2, branch);
+        if (wide) {
+            mv.visitLdcInsn(Long.MIN_VALUE);
+            mv.visitInsn(LADD);
+            swap(Vt.I64);
+            mv.visitLdcInsn(Long.MIN_VALUE);
+            mv.visitInsn(LADD);
+            mv.visitInsn(LCMP);
+        } else {
+            iconst(Integer.MIN_VALUE);
+            mv.visitInsn(IADD);
+            mv.visitInsn(SWAP);
+            iconst(Integer.MIN_VALUE);
+            mv.visitInsn(IADD);
+        }
+        int mirrored = switch (branch) {
+            case IFLT -> IFGT;
+            case IFGT -> IFLT;
+            case IFLE -> IFGE;
+            case IFGE -> IFLE;
+            default -> throw new IllegalArgumentException("not an ordering: " + branch);
+        };
+        compare(2, wide ? mirrored : mirrored + (IF_ICMPEQ - IFEQ));
     }
 
     private boolean numeric(OpCode op) {
