@@ -597,6 +597,32 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $outer (i32.lt_u (local.get $i) (local.get 0))))
     (local.get $s))
+  ;; inner loops whose back-edge counts a local (clang's shapes) get a twin for entries of up to
+  ;; 16 iterations (FunctionCompiler.TripCount), with other bounds checks: both must trap alike.
+  ;; Accesses run up to 8 x $at bytes below the memory's end, its last 8 bytes never stored.
+  (func (export "nest.short_down") (param $at i32) (param $n i32) (result i64)
+    (local $o i32) (local $p i32) (local $c i32) (local $s i64)
+    (loop $outer
+      (local.set $p (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.mul (local.get $at) (i32.const 8))))
+      (local.set $c (i32.add (local.get $n) (local.get $o)))
+      (loop $inner
+        (local.set $s (i64.add (i64.rotl (local.get $s) (i64.const 7)) (i64.load (local.get $p))))
+        (i64.store offset=8 (local.get $p) (local.get $s))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br_if $inner (local.tee $c (i32.add (local.get $c) (i32.const -1)))))
+      (br_if $outer (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (i32.const 3))))
+    (local.get $s))
+  (func (export "nest.short_up") (param $at i32) (param $n i32) (result i32)
+    (local $o i32) (local $i i32) (local $b i32) (local $s i32)
+    (loop $outer
+      (local.set $i (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.mul (local.get $at) (i32.const 8))))
+      (local.set $b (i32.add (local.get $i) (i32.mul (i32.add (local.get $n) (local.get $o)) (i32.const 4))))
+      (loop $inner
+        (local.set $s (i32.xor (i32.mul (local.get $s) (i32.const 31)) (i32.load16_u offset=2 (local.get $i))))
+        (i32.store8 offset=7 (local.get $i) (local.get $s))
+        (br_if $inner (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $b))))
+      (br_if $outer (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (i32.const 3))))
+    (local.get $s))
   ;; never ends: only a wall-time interruption stops it (not called by the edge-value sweep)
   (func (export "spin.inner") (result i32)
     (local $i i32) (local $j i32)

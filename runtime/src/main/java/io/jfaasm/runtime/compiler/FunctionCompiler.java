@@ -129,6 +129,14 @@ final class FunctionCompiler {
     private boolean fellThrough;
     /** The function's liveness, computed at its first outlined region and shared with those inside. */
     private Liveness liveness;
+    /**
+     * Whether this method is the twin of an inner loop for entries that run it a few times: its
+     * accesses check in a shape C2 leaves in the loop (see {@link Mem}'s long-limit accessors and
+     * {@link #outline}).
+     */
+    private boolean shortLoop;
+    /** At most this many iterations from its entry, an inner loop runs as its short twin. */
+    static final int SHORT_LOOP = 16;
     /** The local counting down to the next interruption check (see loopCheck). */
     private int budgetSlot = -1;
     private static final int CHECK_EVERY = 1 << 12;
@@ -247,8 +255,8 @@ final class FunctionCompiler {
 
     /** The method of an outlined region: the locals live on its entry are its parameters. */
     private void compileRegion() {
-        mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, region.methodName(funcIdx), region.descriptor(localType),
-                null, null);
+        mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, region.methodName(funcIdx, shortLoop),
+                region.descriptor(localType), null, null);
         mv.visitCode();
         java.util.Arrays.fill(localSlot, -1);
         int slot = 0;
@@ -595,11 +603,26 @@ final class FunctionCompiler {
         inner.plan = plan;
         inner.compile(cw);
 
-        for (int l : r.used) {
-            mv.visitVarInsn(localType[l].load, localSlot[l]);
+        // an inner loop that counts a local to a bound also gets a twin for entries that run it a
+        // few times, chosen here from that count: C2 splits a loop with range checks into pre, main
+        // and post loops, whose setup on every entry costs more than 1-4 iterations (nbody)
+        TripCount trips = first == OpCode.LOOP && construct && (plan == null || !plan.plansWithin(start, end))
+                ? tripCount(start, end) : null;
+        Label called = new Label();
+        if (trips != null) {
+            FunctionCompiler twin = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
+            twin.liveness = liveness;
+            twin.plan = plan;
+            twin.shortLoop = true;
+            twin.compile(cw);
+            Label longLoop = new Label();
+            trips.jumpUnlessShort(longLoop);
+            callRegion(r, true);
+            mv.visitJumpInsn(GOTO, called);
+            mv.visitLabel(longLoop);
         }
-        mv.visitVarInsn(ALOAD, ctxSlot);
-        mv.visitMethodInsn(INVOKESTATIC, owner.classOf(funcIdx), r.methodName(funcIdx), r.descriptor(localType), false);
+        callRegion(r, false);
+        mv.visitLabel(called);
         if (r.direct()) {
             if (r.written.length == 1) {
                 mv.visitVarInsn(localType[r.written[0]].store, localSlot[r.written[0]]);
@@ -649,6 +672,94 @@ final class FunctionCompiler {
         stack.addAll(r.results);
         continueAfter(r, inner.fellThrough);
         return true;
+    }
+
+    private void callRegion(Region r, boolean shortTwin) {
+        for (int l : r.used) {
+            mv.visitVarInsn(localType[l].load, localSlot[l]);
+        }
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitMethodInsn(INVOKESTATIC, owner.classOf(funcIdx), r.methodName(funcIdx, shortTwin),
+                r.descriptor(localType), false);
+    }
+
+    /**
+     * How an inner loop's iterations from its entry follow from a local: clang's back-edges
+     * {@code c = c - 1; br_if c} (c iterations) and {@code i = i + step; br_if i <> bound}
+     * ((bound - i) / step iterations). {@code d} is that count minus one, as the code computing it.
+     */
+    private final class TripCount {
+        private final int counter;
+        private final int step;
+        /** The bound's local, or -1 for a constant one. */
+        private final int boundLocal;
+        private final int bound;
+
+        TripCount(int counter, int step, int boundLocal, int bound) {
+            this.counter = counter;
+            this.step = step;
+            this.boundLocal = boundLocal;
+            this.bound = bound;
+        }
+
+        /** Jumps to {@code longLoop} unless the loop runs at most {@link #SHORT_LOOP} iterations. */
+        void jumpUnlessShort(Label longLoop) {
+            if (step == 0) { // counting down to zero
+                mv.visitVarInsn(ILOAD, localSlot[counter]);
+            } else {
+                if (boundLocal >= 0) {
+                    mv.visitVarInsn(ILOAD, localSlot[boundLocal]);
+                } else {
+                    iconst(bound);
+                }
+                mv.visitVarInsn(ILOAD, localSlot[counter]);
+                mv.visitInsn(ISUB);
+            }
+            // unsigned (d - 1) < limit, as signed after adding MIN_VALUE
+            iconst(Integer.MIN_VALUE - 1);
+            mv.visitInsn(IADD);
+            iconst(Integer.MIN_VALUE + SHORT_LOOP * Math.max(step, 1));
+            mv.visitJumpInsn(IF_ICMPGE, longLoop);
+        }
+    }
+
+    /** The trip count of the innermost loop {@code start..end} with memory accesses, or null. */
+    private TripCount tripCount(int start, int end) {
+        boolean accesses = false;
+        for (int i = start + 1; i < end; i++) {
+            OpCode op = code.get(i).opcode();
+            if (op == OpCode.LOOP) {
+                return null; // not innermost: its inner loops would be outlined twice
+            }
+            accesses |= SplitPlan.isAccess(op);
+        }
+        if (!accesses || end - start < 8 || !is(end - 1, OpCode.BR_IF, 0)) {
+            return null;
+        }
+        // c = c - 1; br_if c
+        if (is(end - 2, OpCode.LOCAL_TEE, -1) && is(end - 3, OpCode.I32_ADD, -1) && is(end - 4, OpCode.I32_CONST, -1)
+                && (int) code.get(end - 4).operand(0) == -1 && is(end - 5, OpCode.LOCAL_GET, code.get(end - 2).operand(0))) {
+            return new TripCount((int) code.get(end - 2).operand(0), 0, -1, 0);
+        }
+        // i = i + step; br_if i <> bound
+        OpCode test = code.get(end - 2).opcode();
+        if ((test == OpCode.I32_NE || test == OpCode.I32_LT_S || test == OpCode.I32_LT_U)
+                && (is(end - 3, OpCode.LOCAL_GET, -1) || is(end - 3, OpCode.I32_CONST, -1))
+                && is(end - 4, OpCode.LOCAL_TEE, -1) && is(end - 5, OpCode.I32_ADD, -1)
+                && is(end - 6, OpCode.I32_CONST, -1) && is(end - 7, OpCode.LOCAL_GET, code.get(end - 4).operand(0))) {
+            int step = (int) code.get(end - 6).operand(0);
+            boolean local = code.get(end - 3).opcode() == OpCode.LOCAL_GET;
+            int b = (int) code.get(end - 3).operand(0);
+            return step > 0 && step <= 1 << 16
+                    ? new TripCount((int) code.get(end - 4).operand(0), step, local ? b : -1, local ? 0 : b) : null;
+        }
+        return null;
+    }
+
+    /** Whether instruction {@code i} is {@code op}, with first operand {@code operand} unless that is -1. */
+    private boolean is(int i, OpCode op, long operand) {
+        AnnotatedInstruction ins = code.get(i);
+        return ins.opcode() == op && (operand == -1 || ins.operand(0) == operand);
     }
 
     /**
@@ -1093,6 +1204,19 @@ final class FunctionCompiler {
 
     // ---- memory --------------------------------------------------------------------------------
 
+    /** Pushes the memory's address and limit for an access: the limit as a long in a short loop's twin. */
+    private void loadMemory() {
+        mv.visitVarInsn(LLOAD, memSlot);
+        mv.visitVarInsn(ILOAD, memSlot + 2);
+        if (shortLoop) {
+            mv.visitInsn(I2L);
+        }
+    }
+
+    private String limitDesc() {
+        return shortLoop ? "J" : "I";
+    }
+
     private boolean memoryAccess(AnnotatedInstruction ins) {
         String helper;
         Vt value = null; // stores: the value's type
@@ -1148,17 +1272,15 @@ final class FunctionCompiler {
                 arg = Vt.I32;
             }
             iconst((int) offset);
-            mv.visitVarInsn(LLOAD, memSlot);
-            mv.visitVarInsn(ILOAD, memSlot + 2);
-            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(I" + arg.jvm.getDescriptor() + "IJI)V", false);
+            loadMemory();
+            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(I" + arg.jvm.getDescriptor() + "IJ" + limitDesc() + ")V", false);
         } else {
             pop();
             iconst((int) offset);
-            mv.visitVarInsn(LLOAD, memSlot);
-            mv.visitVarInsn(ILOAD, memSlot + 2);
+            loadMemory();
             String ret = helper.equals("u32") || helper.equals("i64") ? "J"
                     : helper.equals("f32") ? "F" : helper.equals("f64") ? "D" : "I";
-            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(IIJI)" + ret, false);
+            mv.visitMethodInsn(INVOKESTATIC, MEM, helper, "(IIJ" + limitDesc() + ")" + ret, false);
             if (widen) {
                 mv.visitInsn(I2L);
             }

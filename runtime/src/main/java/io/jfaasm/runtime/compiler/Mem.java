@@ -168,4 +168,81 @@ public final class Mem {
     public static void i32n(int base, int value, int offset, long address, int limit) {
         ALL.set(INT, wrappingAt(base, offset, 4, address, limit), value);
     }
+
+    // The same accesses for a loop that runs a few iterations per entry (see
+    // FunctionCompiler#shortLoop): the limit is a long and the check a long one on the
+    // zero-extended base, a shape C2 neither predicates nor range-check-eliminates, so it does not
+    // split the loop into pre, main and post loops whose setup costs more than such a loop's
+    // iterations. The results and traps are the same as above.
+
+    private static long at(int base, int offset, int size, long address, long limit) {
+        try {
+            long at = Objects.checkIndex(Integer.toUnsignedLong(base), Math.max(0, limit - offset - size + 1));
+            return address + at + offset;
+        } catch (IndexOutOfBoundsException e) {
+            throw base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, limit);
+        }
+    }
+
+    private static long wrappingAt(int base, int offset, int size, long address, long limit) {
+        try {
+            long at = Objects.checkIndex(Integer.toUnsignedLong(base), Math.max(0, limit - offset - size + 1));
+            return address + at + offset;
+        } catch (IndexOutOfBoundsException e) {
+            int p = base + offset;
+            throw base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, limit);
+        }
+    }
+
+    public static int i32(int base, int offset, long address, long limit) {
+        return ALL.get(INT, at(base, offset, 4, address, limit));
+    }
+    public static long i64(int base, int offset, long address, long limit) {
+        return ALL.get(LONG, at(base, offset, 8, address, limit));
+    }
+    public static float f32(int base, int offset, long address, long limit) {
+        return Float.intBitsToFloat(i32(base, offset, address, limit));
+    }
+    public static double f64(int base, int offset, long address, long limit) {
+        return Double.longBitsToDouble(i64(base, offset, address, limit));
+    }
+    public static int s8(int base, int offset, long address, long limit) {
+        return ALL.get(BYTE, at(base, offset, 1, address, limit));
+    }
+    public static int u8(int base, int offset, long address, long limit) {
+        return s8(base, offset, address, limit) & 0xFF;
+    }
+    public static int s16(int base, int offset, long address, long limit) {
+        return ALL.get(SHORT, at(base, offset, 2, address, limit));
+    }
+    public static int u16(int base, int offset, long address, long limit) {
+        return s16(base, offset, address, limit) & 0xFFFF;
+    }
+    public static long u32(int base, int offset, long address, long limit) {
+        return i32(base, offset, address, limit) & 0xFFFFFFFFL;
+    }
+    public static void i32(int base, int value, int offset, long address, long limit) {
+        ALL.set(INT, at(base, offset, 4, address, limit), value);
+    }
+    public static void i64(int base, long value, int offset, long address, long limit) {
+        ALL.set(LONG, at(base, offset, 8, address, limit), value);
+    }
+    public static void f32(int base, float value, int offset, long address, long limit) {
+        i32(base, Float.floatToRawIntBits(value), offset, address, limit);
+    }
+    public static void f64(int base, double value, int offset, long address, long limit) {
+        i64(base, Double.doubleToRawLongBits(value), offset, address, limit);
+    }
+    public static void i8(int base, int value, int offset, long address, long limit) {
+        ALL.set(BYTE, at(base, offset, 1, address, limit), (byte) value);
+    }
+    public static void i16(int base, int value, int offset, long address, long limit) {
+        ALL.set(SHORT, at(base, offset, 2, address, limit), (short) value);
+    }
+    public static void i8n(int base, int value, int offset, long address, long limit) {
+        ALL.set(BYTE, wrappingAt(base, offset, 1, address, limit), (byte) value);
+    }
+    public static void i32n(int base, int value, int offset, long address, long limit) {
+        ALL.set(INT, wrappingAt(base, offset, 4, address, limit), value);
+    }
 }

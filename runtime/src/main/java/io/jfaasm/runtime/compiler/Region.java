@@ -100,8 +100,9 @@ final class Region {
         }
     }
 
-    String methodName(int funcIdx) {
-        return FunctionCompiler.methodName(funcIdx) + "_" + start + "_" + end;
+    /** Its method's name; {@code shortLoop}: its twin's (see FunctionCompiler#outline). */
+    String methodName(int funcIdx, boolean shortLoop) {
+        return FunctionCompiler.methodName(funcIdx) + "_" + start + "_" + end + (shortLoop ? "s" : "");
     }
 
     String descriptor(Vt[] localType) {

@@ -74,6 +74,11 @@ final class SplitPlan {
         return ends == null ? Collections.emptyNavigableSet() : ends.descendingSet();
     }
 
+    /** Whether a region is planned inside {@code start..end} (not counting one starting at start). */
+    boolean plansWithin(int start, int end) {
+        return regions.keySet().stream().anyMatch(k -> k > start && k <= end);
+    }
+
     private record Item(int start, int end, int weight, boolean construct) {}
 
     /** Plans instructions {@code from..to}, all at one nesting level; returns how many stay in the method. */

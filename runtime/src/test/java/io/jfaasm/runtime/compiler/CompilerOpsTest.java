@@ -349,6 +349,13 @@ class CompilerOpsTest {
             String f = "f" + exportedFunction(name);
             assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_"));
         }
+        // inner loops counting a local to a bound, with memory accesses: a twin for short entries
+        for (String name : List.of("nest.short_down", "nest.short_up")) {
+            String f = "f" + exportedFunction(name);
+            assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_") && m.endsWith("s"));
+        }
+        assertThat(methods).as("no twin for a loop without memory accesses")
+                .noneMatch(m -> m.startsWith("f" + exportedFunction("nest.trap") + "_") && m.endsWith("s"));
     }
 
     @Test
@@ -361,6 +368,22 @@ class CompilerOpsTest {
         // grown inside the inner loop's method (old size 1 page), used by the function right after it
         assertThat(tier.call("nest.grow", new long[] {1})).isEqualTo(Integer.toHexString(1 * 1000 + 2));
         assertThat(tier.memory.readInt(65536 + 65532)).isEqualTo(77);
+    }
+
+    @Test
+    void shortLoopTwinsTrapAndStoreAsTheInterpreter() {
+        // (bytes below the end / 8, iterations): within bounds, then a store past the end after
+        // some iterations, each on the short twin (up to 16) and on the long loop
+        for (long[] args : new long[][] {{40, 3}, {40, 30}, {5, 3}, {5, 30}, {12, 16}, {12, 17}}) {
+            for (String f : List.of("nest.short_down", "nest.short_up")) {
+                assertThat(tier.call(f, args)).as("%s%s", f, java.util.Arrays.toString(args))
+                        .isEqualTo(reference.call(f, args));
+            }
+        }
+        assertThat(tier.call("nest.short_down", new long[] {5, 3})).startsWith("trap");
+        assertThat(tier.call("nest.short_down", new long[] {40, 3})).doesNotStartWith("trap");
+        assertThat(tier.memory.readBytes(0, (int) tier.memory.sizeInBytes()))
+                .isEqualTo(reference.memory.readBytes(0, (int) reference.memory.sizeInBytes()));
     }
 
     @Test
