@@ -604,12 +604,12 @@
     (local $o i32) (local $p i32) (local $c i32) (local $s i64)
     (loop $outer
       (local.set $p (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.mul (local.get $at) (i32.const 8))))
-      (local.set $c (i32.add (local.get $n) (local.get $o)))
+      (local.set $c (i32.shl (i32.add (local.get $n) (local.get $o)) (i32.const 1)))
       (loop $inner
         (local.set $s (i64.add (i64.rotl (local.get $s) (i64.const 7)) (i64.load (local.get $p))))
         (i64.store offset=8 (local.get $p) (local.get $s))
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br_if $inner (local.tee $c (i32.add (local.get $c) (i32.const -1)))))
+        (br_if $inner (local.tee $c (i32.add (local.get $c) (i32.const -2)))))
       (br_if $outer (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (i32.const 3))))
     (local.get $s))
   (func (export "nest.short_up") (param $at i32) (param $n i32) (result i32)

@@ -685,26 +685,29 @@ final class FunctionCompiler {
 
     /**
      * How an inner loop's iterations from its entry follow from a local: clang's back-edges
-     * {@code c = c - 1; br_if c} (c iterations) and {@code i = i + step; br_if i <> bound}
-     * ((bound - i) / step iterations). {@code d} is that count minus one, as the code computing it.
+     * {@code c = c - step; br_if c} (c / step iterations) and {@code i = i + step; br_if i <> bound}
+     * ((bound - i) / step iterations).
      */
     private final class TripCount {
         private final int counter;
         private final int step;
+        /** Counting down to zero; else up to the bound. */
+        private final boolean down;
         /** The bound's local, or -1 for a constant one. */
         private final int boundLocal;
         private final int bound;
 
-        TripCount(int counter, int step, int boundLocal, int bound) {
+        TripCount(int counter, int step, boolean down, int boundLocal, int bound) {
             this.counter = counter;
             this.step = step;
+            this.down = down;
             this.boundLocal = boundLocal;
             this.bound = bound;
         }
 
         /** Jumps to {@code longLoop} unless the loop runs at most {@link #SHORT_LOOP} iterations. */
         void jumpUnlessShort(Label longLoop) {
-            if (step == 0) { // counting down to zero
+            if (down) { // counting down to zero
                 mv.visitVarInsn(ILOAD, localSlot[counter]);
             } else {
                 if (boundLocal >= 0) {
@@ -718,7 +721,7 @@ final class FunctionCompiler {
             // unsigned (d - 1) < limit, as signed after adding MIN_VALUE
             iconst(Integer.MIN_VALUE - 1);
             mv.visitInsn(IADD);
-            iconst(Integer.MIN_VALUE + SHORT_LOOP * Math.max(step, 1));
+            iconst(Integer.MIN_VALUE + SHORT_LOOP * step);
             mv.visitJumpInsn(IF_ICMPGE, longLoop);
         }
     }
@@ -736,10 +739,11 @@ final class FunctionCompiler {
         if (!accesses || end - start < 8 || !is(end - 1, OpCode.BR_IF, 0)) {
             return null;
         }
-        // c = c - 1; br_if c
+        // c = c - step; br_if c
         if (is(end - 2, OpCode.LOCAL_TEE, -1) && is(end - 3, OpCode.I32_ADD, -1) && is(end - 4, OpCode.I32_CONST, -1)
-                && (int) code.get(end - 4).operand(0) == -1 && is(end - 5, OpCode.LOCAL_GET, code.get(end - 2).operand(0))) {
-            return new TripCount((int) code.get(end - 2).operand(0), 0, -1, 0);
+                && is(end - 5, OpCode.LOCAL_GET, code.get(end - 2).operand(0))) {
+            int step = -(int) code.get(end - 4).operand(0);
+            return step > 0 && step <= 1 << 16 ? new TripCount((int) code.get(end - 2).operand(0), step, true, -1, 0) : null;
         }
         // i = i + step; br_if i <> bound
         OpCode test = code.get(end - 2).opcode();
@@ -751,7 +755,7 @@ final class FunctionCompiler {
             boolean local = code.get(end - 3).opcode() == OpCode.LOCAL_GET;
             int b = (int) code.get(end - 3).operand(0);
             return step > 0 && step <= 1 << 16
-                    ? new TripCount((int) code.get(end - 4).operand(0), step, local ? b : -1, local ? 0 : b) : null;
+                    ? new TripCount((int) code.get(end - 4).operand(0), step, false, local ? b : -1, local ? 0 : b) : null;
         }
         return null;
     }
