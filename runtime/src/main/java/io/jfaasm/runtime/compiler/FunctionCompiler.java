@@ -298,7 +298,7 @@ final class FunctionCompiler {
         mv.visitEnd();
     }
 
-    /** Reserves the memory segment's local if instructions from..to access memory. */
+    /** Reserves the locals of the memory's address and limit if instructions from..to access memory. */
     private int memorySlot(int from, int to, int slot) {
         for (int i = from; i <= to; i++) {
             if (SplitPlan.isAccess(code.get(i).opcode())) {

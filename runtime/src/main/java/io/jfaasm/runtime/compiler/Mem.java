@@ -13,8 +13,10 @@ import java.util.Objects;
  * memory's size as an int held in a local of the generated method: the shape C2's range-check
  * elimination hoists out of loops (the base is typically the loop's induction variable plus an
  * invariant). The access itself then goes through {@link #ALL}, a segment over every address, at
- * {@code (memory address & ADDRESS_MASK) + base + offset}: C2 knows that sum's range from the
- * mask and the check, proves ALL's own bounds check always passes and drops it. Accessing the
+ * {@code (memory address & ADDRESS_MASK) + base + offset}, the masked address held in another
+ * local ({@link #address}): C2 knows that sum's range from the mask and the check, proves ALL's
+ * own bounds check always passes and drops it. The same accesses with a {@code long} limit check
+ * in a shape C2 leaves in the loop, for short loops' twins (see below). Accessing the
  * memory's own segment instead costs a second check per access, against its length, which C2
  * cannot relate to the first (measured side by side: spmv 1.65x and gemm 1.4x slower, see
  * docs/results/kernels/ab-2026-11-28-one-check.md).
