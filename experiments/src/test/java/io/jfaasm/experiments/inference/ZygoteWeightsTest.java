@@ -40,6 +40,11 @@ class ZygoteWeightsTest {
 
             // a write to this host's copy, as a Faaslet's write_state would make
             host.state().write(new StateKey(USER, DigitClassifier.WEIGHTS_KEY), weightsAnswering(7));
+            // a Faaslet goes back to its pool just after its caller has the result: wait for that
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (host.idleFaaslets() == 0 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
             CallResult warm = host.call(infer, digit, FunctionLimits.DEFAULTS);
             assertThat(warm.start()).isEqualTo(CallResult.StartKind.WARM);
             assertThat(DigitClassifier.digitOf(warm)).isEqualTo(7);
