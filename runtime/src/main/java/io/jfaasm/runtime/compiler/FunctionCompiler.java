@@ -598,10 +598,7 @@ final class FunctionCompiler {
         for (Frame f : frames) {
             around.add(f.arity());
         }
-        FunctionCompiler inner = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
-        inner.liveness = liveness;
-        inner.plan = plan;
-        inner.compile(cw);
+        FunctionCompiler inner = regionMethod(r, around, false);
 
         // an inner loop that counts a local to a bound also gets a twin for entries that run it a
         // few times, chosen here from that count: C2 splits a loop with range checks into pre, main
@@ -610,11 +607,7 @@ final class FunctionCompiler {
                 ? tripCount(start, end) : null;
         Label called = new Label();
         if (trips != null) {
-            FunctionCompiler twin = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
-            twin.liveness = liveness;
-            twin.plan = plan;
-            twin.shortLoop = true;
-            twin.compile(cw);
+            regionMethod(r, around, true);
             Label longLoop = new Label();
             trips.jumpUnlessShort(longLoop);
             callRegion(r, true);
@@ -672,6 +665,16 @@ final class FunctionCompiler {
         stack.addAll(r.results);
         continueAfter(r, inner.fellThrough);
         return true;
+    }
+
+    /** Generates the method of region {@code r}, or of its short-loop twin; returns its compiler. */
+    private FunctionCompiler regionMethod(Region r, List<List<Vt>> around, boolean shortTwin) {
+        FunctionCompiler inner = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
+        inner.liveness = liveness;
+        inner.plan = plan;
+        inner.shortLoop = shortTwin;
+        inner.compile(cw);
+        return inner;
     }
 
     private void callRegion(Region r, boolean shortTwin) {

@@ -68,7 +68,22 @@ public final class Mem {
 
     /** How many base addresses an access can use: loop-invariant, so C2 computes it once. */
     private static int room(int offset, int size, int limit) {
-        return (int) Math.max(0, (long) limit - offset - size + 1);
+        return (int) room(offset, size, (long) limit);
+    }
+
+    private static long room(int offset, int size, long limit) {
+        return Math.max(0, limit - offset - size + 1);
+    }
+
+    /** The trap of {@link #at}: as the interpreter's, see the class comment. */
+    private static RuntimeException outOfBounds(int base, int offset, int size, long limit) {
+        return base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, limit);
+    }
+
+    /** The trap of {@link #wrappingAt}, which names the wrapped address. */
+    private static RuntimeException wrappingOutOfBounds(int base, int offset, int size, long limit) {
+        int p = base + offset;
+        return base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, limit);
     }
 
     /**
@@ -81,7 +96,7 @@ public final class Mem {
             int at = Objects.checkIndex(base, room(offset, size, limit));
             return address + at + offset;
         } catch (IndexOutOfBoundsException e) {
-            throw base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, limit);
+            throw outOfBounds(base, offset, size, limit);
         }
     }
 
@@ -158,8 +173,7 @@ public final class Mem {
             int at = Objects.checkIndex(base, room(offset, size, limit));
             return address + at + offset;
         } catch (IndexOutOfBoundsException e) {
-            int p = base + offset;
-            throw base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, limit);
+            throw wrappingOutOfBounds(base, offset, size, limit);
         }
     }
 
@@ -179,71 +193,86 @@ public final class Mem {
 
     private static long at(int base, int offset, int size, long address, long limit) {
         try {
-            long at = Objects.checkIndex(Integer.toUnsignedLong(base), Math.max(0, limit - offset - size + 1));
+            long at = Objects.checkIndex(Integer.toUnsignedLong(base), room(offset, size, limit));
             return address + at + offset;
         } catch (IndexOutOfBoundsException e) {
-            throw base < 0 ? oob() : LinearMemory.outOfBounds(base + offset, size, limit);
+            throw outOfBounds(base, offset, size, limit);
         }
     }
 
     private static long wrappingAt(int base, int offset, int size, long address, long limit) {
         try {
-            long at = Objects.checkIndex(Integer.toUnsignedLong(base), Math.max(0, limit - offset - size + 1));
+            long at = Objects.checkIndex(Integer.toUnsignedLong(base), room(offset, size, limit));
             return address + at + offset;
         } catch (IndexOutOfBoundsException e) {
-            int p = base + offset;
-            throw base < 0 && p >= 0 ? oob() : LinearMemory.outOfBounds(p, size, limit);
+            throw wrappingOutOfBounds(base, offset, size, limit);
         }
     }
 
     public static int i32(int base, int offset, long address, long limit) {
         return ALL.get(INT, at(base, offset, 4, address, limit));
     }
+
     public static long i64(int base, int offset, long address, long limit) {
         return ALL.get(LONG, at(base, offset, 8, address, limit));
     }
+
     public static float f32(int base, int offset, long address, long limit) {
         return Float.intBitsToFloat(i32(base, offset, address, limit));
     }
+
     public static double f64(int base, int offset, long address, long limit) {
         return Double.longBitsToDouble(i64(base, offset, address, limit));
     }
+
     public static int s8(int base, int offset, long address, long limit) {
         return ALL.get(BYTE, at(base, offset, 1, address, limit));
     }
+
     public static int u8(int base, int offset, long address, long limit) {
         return s8(base, offset, address, limit) & 0xFF;
     }
+
     public static int s16(int base, int offset, long address, long limit) {
         return ALL.get(SHORT, at(base, offset, 2, address, limit));
     }
+
     public static int u16(int base, int offset, long address, long limit) {
         return s16(base, offset, address, limit) & 0xFFFF;
     }
+
     public static long u32(int base, int offset, long address, long limit) {
         return i32(base, offset, address, limit) & 0xFFFFFFFFL;
     }
+
     public static void i32(int base, int value, int offset, long address, long limit) {
         ALL.set(INT, at(base, offset, 4, address, limit), value);
     }
+
     public static void i64(int base, long value, int offset, long address, long limit) {
         ALL.set(LONG, at(base, offset, 8, address, limit), value);
     }
+
     public static void f32(int base, float value, int offset, long address, long limit) {
         i32(base, Float.floatToRawIntBits(value), offset, address, limit);
     }
+
     public static void f64(int base, double value, int offset, long address, long limit) {
         i64(base, Double.doubleToRawLongBits(value), offset, address, limit);
     }
+
     public static void i8(int base, int value, int offset, long address, long limit) {
         ALL.set(BYTE, at(base, offset, 1, address, limit), (byte) value);
     }
+
     public static void i16(int base, int value, int offset, long address, long limit) {
         ALL.set(SHORT, at(base, offset, 2, address, limit), (short) value);
     }
+
     public static void i8n(int base, int value, int offset, long address, long limit) {
         ALL.set(BYTE, wrappingAt(base, offset, 1, address, limit), (byte) value);
     }
+
     public static void i32n(int base, int value, int offset, long address, long limit) {
         ALL.set(INT, wrappingAt(base, offset, 4, address, limit), value);
     }
