@@ -9,12 +9,15 @@
 # usage: cputime.sh [--reps N] [--runs R] [--only k1,k2] [--engines native,jfaasm,chicory]
 #                   [--baseline DIR]   (another checkout's tier as engine "baseline", as compare.sh;
 #                                       DIR needs its own mvn -pl bench -am package -DskipTests)
+#                   [--baseline-java-opts "OPTS"]  (JVM options for the baseline engine only; without
+#                                       --baseline, the baseline is this checkout run with OPTS)
+#                   [--java-opts "OPTS"]  (JVM options for the jfaasm and chicory engines)
 # Needs: bench/kernels/build.sh --native done, and mvn -pl bench -am package -DskipTests.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-reps=6 runs=1 only="" want=native,jfaasm,chicory baseline=""
+reps=6 runs=1 only="" want=native,jfaasm,chicory baseline="" baseline_opts="" java_opts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
@@ -22,6 +25,8 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --engines) want=$2; shift 2 ;;
     --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
+    --baseline-java-opts) baseline_opts=$2; shift 2 ;;
+    --java-opts) java_opts=$2; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -30,6 +35,7 @@ mkdir -p build
 gcc -O2 -shared -fPIC -o build/cputime.so cputime.c -ldl
 if [ -n "$only" ]; then IFS=, read -r -a kernels <<< "$only"
 else kernels=(); for f in wasm/*.wasm; do kernels+=("$(basename "$f" .wasm)"); done; fi
+[ -n "$baseline_opts" ] && [ -z "$baseline" ] && baseline=$REPO
 [ -n "$baseline" ] && want="$want,baseline"
 IFS=, read -r -a engines <<< "$want"
 out="$HERE/build/cputime"
@@ -45,7 +51,9 @@ for k in "${kernels[@]}"; do
         jfaasm|chicory|baseline)
           eng=$([ "$e" = chicory ] && echo chicory-compiler || echo jfaasm)
           jar=$([ "$e" = baseline ] && echo "$baseline" || echo "$REPO")/bench/target/benchmarks.jar
-          "$JAVA" --enable-native-access=ALL-UNNAMED -XX:-DontCompileHugeMethods -Xss16m \
+          opts=$([ "$e" = baseline ] && echo "$baseline_opts" || echo "$java_opts")
+          # shellcheck disable=SC2086 # opts: several JVM options
+          "$JAVA" --enable-native-access=ALL-UNNAMED -XX:-DontCompileHugeMethods -Xss16m $opts \
             -cp "$jar" io.jfaasm.bench.KernelCpuTime "$eng" "wasm/$k.wasm" "$reps" \
             > "$base.out" 2> "$base.err" || rc=$? ;;
       esac
@@ -56,7 +64,7 @@ done
 {
   echo "native_cflags=$(cat build/native/CFLAGS 2>/dev/null || echo unknown) (CPU-time clock)"
   echo "node=not run"
-  if [ -n "$baseline" ]; then echo "baseline=$baseline ($(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || echo unknown))"; fi
+  if [ -n "$baseline" ]; then echo "baseline=$baseline ($(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || echo unknown)) $baseline_opts"; fi
   echo "loadavg_start=$load_start"
   echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/versions.txt"
