@@ -623,6 +623,55 @@
         (br_if $inner (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $b))))
       (br_if $outer (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (i32.const 3))))
     (local.get $s))
+;; ---- loops clang unrolls into pairs of f64 statements: vector loops (VectorPlan), run $reps times
+  ;; y[j] = a * x[j] + y[j], two elements per iteration, j += 16 until j == $n; returns j + 3 * p
+  (func (export "vec.axpy") (param $y i32) (param $x i32) (param $n i32) (param $a f64) (result i32)
+    (local $r i32) (local $j i32) (local $p i32) (local $q i32)
+    (loop $reps
+      (local.set $j (i32.const 0))
+      (loop $l
+        (f64.store (local.tee $p (i32.add (local.get $y) (local.get $j)))
+          (f64.add (f64.mul (local.get $a) (f64.load (local.tee $q (i32.add (local.get $x) (local.get $j)))))
+                   (f64.load (local.get $p))))
+        (f64.store offset=8 (local.get $p)
+          (f64.add (f64.mul (local.get $a) (f64.load offset=8 (local.get $q))) (f64.load offset=8 (local.get $p))))
+        (br_if $l (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $n))))
+      (br_if $reps (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 2))))
+    (i32.add (local.get $j) (i32.mul (local.get $p) (i32.const 3))))
+  ;; counting $c pairs down, a pointer stepping 16: y[k] = sqrt(x[k]) / 2 - y[k] and z[k] = x[k] * y[k]
+  ;; (the second pair reads what the first stored); returns the pointer
+  (func (export "vec.down") (param $y i32) (param $x i32) (param $c i32) (param $z i32) (result i32)
+    (local $r i32) (local $k i32) (local $n i32)
+    (loop $reps
+      (local.set $k (i32.const 0))
+      (local.set $n (local.get $c))
+      (loop $l
+        (f64.store (i32.add (local.get $y) (local.get $k))
+          (f64.sub (f64.div (f64.sqrt (f64.load (i32.add (local.get $x) (local.get $k)))) (f64.const 2))
+                   (f64.load (i32.add (local.get $y) (local.get $k)))))
+        (f64.store (i32.add (i32.add (local.get $y) (local.get $k)) (i32.const 8))
+          (f64.sub (f64.div (f64.sqrt (f64.load (i32.add (i32.add (local.get $x) (local.get $k)) (i32.const 8)))) (f64.const 2))
+                   (f64.load (i32.add (i32.add (local.get $y) (local.get $k)) (i32.const 8)))))
+        (f64.store (i32.add (local.get $z) (local.get $k))
+          (f64.mul (f64.load (i32.add (local.get $x) (local.get $k))) (f64.load (i32.add (local.get $y) (local.get $k)))))
+        (f64.store offset=8 (i32.add (local.get $z) (local.get $k))
+          (f64.mul (f64.load offset=8 (i32.add (local.get $x) (local.get $k))) (f64.load offset=8 (i32.add (local.get $y) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+      (br_if $reps (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 2))))
+    (local.get $k))
+  ;; while (i + 16 <u $end): y[i] = y[i] + x[i], with i counting bytes from $y (x at y + $d); returns i
+  (func (export "vec.lt") (param $y i32) (param $end i32) (param $d i32) (param $s f64) (result i32)
+    (local $r i32) (local $i i32)
+    (loop $reps
+      (local.set $i (local.get $y))
+      (loop $l
+        (f64.store (local.get $i) (f64.add (f64.load (local.get $i)) (f64.load (i32.add (local.get $i) (local.get $d)))))
+        (f64.store offset=8 (local.get $i)
+          (f64.add (f64.load offset=8 (local.get $i)) (f64.load offset=8 (i32.add (local.get $i) (local.get $d)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
+      (br_if $reps (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 2))))
+    (local.get $i))
   ;; never ends: only a wall-time interruption stops it (not called by the edge-value sweep)
   (func (export "spin.inner") (result i32)
     (local $i i32) (local $j i32)

@@ -56,9 +56,13 @@ final class FunctionCompiler {
     /** Whether inner loops are outlined (see Region); off only to measure what that gives. */
     private static final boolean OUTLINE = !"false".equals(System.getProperty("jfaasm.compiler.outline"));
 
-    /** The measurement switches in effect: they change the code, so they are part of the cache's key. */
+    /**
+     * The measurement switches in effect, and whether vector loops are generated: they change the
+     * code, so they are part of the cache's key (classes with vector loops cannot load in a JVM
+     * without the Vector API).
+     */
     static String switches() {
-        return "loopChecks=" + LOOP_CHECKS + ",outline=" + OUTLINE;
+        return "loopChecks=" + LOOP_CHECKS + ",outline=" + OUTLINE + ",vectors=" + VectorPlan.AVAILABLE;
     }
 
     /** Thrown for anything this tier does not compile: the function falls back. */
@@ -135,6 +139,11 @@ final class FunctionCompiler {
      * {@link #outline}).
      */
     private boolean shortLoop;
+    /** Which variant of its region this method is (see {@link #regionMethod}). */
+    private String variant = "";
+    /** For a region's vector variant: its plan, and the slot of each address base's pointer. */
+    private VectorPlan vectors;
+    private Map<List<Integer>, Integer> pointers;
     /** At most this many iterations from its entry, an inner loop runs as its short twin. */
     static final int SHORT_LOOP = 16;
     /** The local counting down to the next interruption check (see loopCheck). */
@@ -255,7 +264,7 @@ final class FunctionCompiler {
 
     /** The method of an outlined region: the locals live on its entry are its parameters. */
     private void compileRegion() {
-        mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, region.methodName(funcIdx, shortLoop),
+        mv = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, region.methodName(funcIdx, variant),
                 region.descriptor(localType), null, null);
         mv.visitCode();
         java.util.Arrays.fill(localSlot, -1);
@@ -288,7 +297,11 @@ final class FunctionCompiler {
             f.exitCode = 1 + d;
             frames.push(f);
         }
-        emitRange(region.start, region.end);
+        if (vectors != null) {
+            vectorLoop();
+        } else {
+            emitRange(region.start, region.end);
+        }
         fellThrough = dead < 0;
         if (fellThrough) {
             storeRet(region.results); // the block's results, on top
@@ -598,7 +611,7 @@ final class FunctionCompiler {
         for (Frame f : frames) {
             around.add(f.arity());
         }
-        FunctionCompiler inner = regionMethod(r, around, false);
+        FunctionCompiler inner = regionMethod(r, around, "", null);
 
         // an inner loop that counts a local to a bound also gets a twin for entries that run it a
         // few times, chosen here from that count: C2 splits a loop with range checks into pre, main
@@ -607,14 +620,25 @@ final class FunctionCompiler {
                 ? tripCount(start, end) : null;
         Label called = new Label();
         if (trips != null) {
-            regionMethod(r, around, true);
+            regionMethod(r, around, SHORT_TWIN, null);
             Label longLoop = new Label();
             trips.jumpUnlessShort(longLoop);
-            callRegion(r, true);
+            callRegion(r, SHORT_TWIN);
             mv.visitJumpInsn(GOTO, called);
             mv.visitLabel(longLoop);
         }
-        callRegion(r, false);
+        // a loop clang unrolled into pairs of f64 statements runs as vector code where its entry
+        // proves that safe (see VectorPlan)
+        VectorPlan vectors = trips != null && VectorPlan.AVAILABLE ? VectorPlan.of(code, start, end, localType) : null;
+        if (vectors != null) {
+            regionMethod(r, around, VECTORS, vectors);
+            Label scalar = new Label();
+            jumpUnlessVectorsSafe(vectors, trips, scalar);
+            callRegion(r, VECTORS);
+            mv.visitJumpInsn(GOTO, called);
+            mv.visitLabel(scalar);
+        }
+        callRegion(r, "");
         mv.visitLabel(called);
         if (r.direct()) {
             if (r.written.length == 1) {
@@ -667,22 +691,249 @@ final class FunctionCompiler {
         return true;
     }
 
-    /** Generates the method of region {@code r}, or of its short-loop twin; returns its compiler. */
-    private FunctionCompiler regionMethod(Region r, List<List<Vt>> around, boolean shortTwin) {
+    /** Suffixes of a region's variants: its short-loop twin, its vector loop. */
+    private static final String SHORT_TWIN = "s";
+    private static final String VECTORS = "v";
+
+    /**
+     * Generates the method of region {@code r}, or of one of its variants ({@code variant}: "",
+     * {@link #SHORT_TWIN} or {@link #VECTORS} with its plan); returns its compiler.
+     */
+    private FunctionCompiler regionMethod(Region r, List<List<Vt>> around, String variant, VectorPlan vectors) {
         FunctionCompiler inner = new FunctionCompiler(module, owner, funcIdx, type, body, r, around);
         inner.liveness = liveness;
         inner.plan = plan;
-        inner.shortLoop = shortTwin;
+        inner.variant = variant;
+        inner.shortLoop = variant.equals(SHORT_TWIN);
+        inner.vectors = vectors;
         inner.compile(cw);
         return inner;
     }
 
-    private void callRegion(Region r, boolean shortTwin) {
+    /**
+     * Jumps to {@code scalar} unless loop {@code v} may run as vector code from here: it ends after
+     * its count of iterations, every access of every iteration is in bounds, and no pair's first
+     * store overlaps what its second statement loads (see {@link VectorPlan}).
+     */
+    private void jumpUnlessVectorsSafe(VectorPlan v, TripCount trips, Label scalar) {
+        int last = temp(Vt.I64, 0);
+        trips.storeLastIteration(last, scalar);
+        // an int count for the vector loop
+        mv.visitVarInsn(LLOAD, last);
+        mv.visitLdcInsn((long) Integer.MAX_VALUE - 1);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, scalar);
+        for (VectorPlan.Bound b : v.bounds) {
+            // lowest i32 address: base + low, plus last * step when stepping down; not below 0
+            zeroExtendedSum(b.a(), b.b());
+            mv.visitLdcInsn(b.low());
+            mv.visitInsn(LADD);
+            if (b.step() < 0) {
+                travel(last, b.step());
+            }
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, scalar);
+            // highest byte, both lanes and the offset: base + high, plus last * step when stepping up
+            zeroExtendedSum(b.a(), b.b());
+            mv.visitLdcInsn(b.high());
+            mv.visitInsn(LADD);
+            if (b.step() > 0) {
+                travel(last, b.step());
+            }
+            mv.visitVarInsn(ILOAD, memSlot + 2);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, scalar);
+        }
+        for (VectorPlan.Hazard h : v.hazards) {
+            // the distance from the store to the load, within (-8, 8): they overlap
+            zeroExtendedSum(h.la(), h.lb());
+            mv.visitLdcInsn(h.loadAt() - h.storeAt() + 7);
+            mv.visitInsn(LADD);
+            zeroExtendedSum(h.sa(), h.sb());
+            mv.visitInsn(LSUB);
+            mv.visitLdcInsn(15L);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+            mv.visitJumpInsn(IFLT, scalar);
+        }
+    }
+
+    /** Local a zero-extended, plus local b zero-extended unless b is -1: the exact sum, as a long. */
+    private void zeroExtendedSum(int a, int b) {
+        mv.visitVarInsn(ILOAD, localSlot[a]);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
+        if (b >= 0) {
+            mv.visitVarInsn(ILOAD, localSlot[b]);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
+            mv.visitInsn(LADD);
+        }
+    }
+
+    /** The i32 {@code a + b + c} (b -1: none), wrapping as wasm's i32.add does. */
+    private void i32Sum(int a, int b, long c) {
+        mv.visitVarInsn(ILOAD, localSlot[a]);
+        if (b >= 0) {
+            mv.visitVarInsn(ILOAD, localSlot[b]);
+            mv.visitInsn(IADD);
+        }
+        iconst((int) c);
+        mv.visitInsn(IADD);
+    }
+
+    /** Adds {@code last * step} to the long on the stack. */
+    private void travel(int last, long step) {
+        mv.visitVarInsn(LLOAD, last);
+        mv.visitLdcInsn(step);
+        mv.visitInsn(LMUL);
+        mv.visitInsn(LADD);
+    }
+
+    /**
+     * The vector variant's loop: per iteration each pair of statements as one two-lane statement,
+     * then the locals the body writes set from their values at the iteration's start, then the
+     * back-edge's own test. The caller checked that no access can trap.
+     */
+    private void vectorLoop() {
+        // its count of iterations, as its caller computed and checked it: the loop counts it down
+        Label inexact = new Label();
+        int last = temp(Vt.I64, 0);
+        tripCount(region.start, region.end).storeLastIteration(last, inexact);
+        int left = temp(Vt.I32, LEFT);
+        mv.visitVarInsn(LLOAD, last);
+        mv.visitInsn(L2I);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, left);
+        // a pointer per address base: its accesses are at constant distances from it
+        pointers = new java.util.HashMap<>();
+        for (VectorPlan.Bound b : vectors.bounds) {
+            int slot = temp(Vt.I64, 1 + pointers.size());
+            mv.visitVarInsn(LLOAD, memSlot);
+            zeroExtendedSum(b.a(), b.b());
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LSTORE, slot);
+            pointers.put(List.of(b.a(), b.b()), slot);
+        }
+        Label head = new Label();
+        mv.visitLabel(head);
+        if (LOOP_CHECKS) {
+            loopCheck();
+        }
+        for (VectorPlan.Pair p : vectors.pairs) {
+            vector(p.value());
+            vectorAddress(p.a(), p.b(), p.c(), p.offset());
+            mv.visitMethodInsn(INVOKESTATIC, VEC, "store", "(" + DV + "J)V", false);
+        }
+        for (VectorPlan.Bound b : vectors.bounds) {
+            if (b.step() != 0) {
+                int slot = pointers.get(List.of(b.a(), b.b()));
+                mv.visitVarInsn(LLOAD, slot);
+                mv.visitLdcInsn(b.step());
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LSTORE, slot);
+            }
+        }
+        mv.visitIincInsn(left, -1);
+        mv.visitVarInsn(ILOAD, left);
+        mv.visitJumpInsn(IFNE, head);
+        // the locals the body writes, as the last iteration left them: from each induction's
+        // value at that iteration's start, x + last * step (i32), computed once after the loop
+        for (Map.Entry<Integer, Long> x : vectors.steps.entrySet()) {
+            mv.visitVarInsn(ILOAD, localSlot[x.getKey()]);
+            mv.visitVarInsn(LLOAD, last);
+            mv.visitLdcInsn(x.getValue());
+            mv.visitInsn(LMUL);
+            mv.visitInsn(L2I);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, localSlot[x.getKey()]);
+        }
+        List<Integer> written = new ArrayList<>(vectors.ends.keySet());
+        for (int k = 0; k < written.size(); k++) {
+            VectorPlan.Sym end = vectors.ends.get(written.get(k));
+            i32Sum(end.a(), end.b(), end.c());
+            mv.visitVarInsn(ISTORE, temp(Vt.I32, FIRST_END + k));
+        }
+        for (int k = 0; k < written.size(); k++) {
+            mv.visitVarInsn(ILOAD, temp(Vt.I32, FIRST_END + k));
+            mv.visitVarInsn(ISTORE, localSlot[written.get(k)]);
+        }
+        Label done = new Label();
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(inexact); // the caller checked: never
+        mv.visitMethodInsn(INVOKESTATIC, RT, "unreachable", "()Lcom/dylibso/chicory/runtime/TrapException;", false);
+        mv.visitInsn(ATHROW);
+        // Unreachable padding that makes the method bigger than HotSpot inlines into a hot caller
+        // (FreqInlineSize, 325 bytes): inlined into the loop around it, C2 unrolls this loop with
+        // every copy's addresses recomputed from spilled registers (gemm 260 ms); compiled on its
+        // own, 111 ms (the scalar loop: 196 ms).
+        for (int k = 0; k < NOT_INLINED; k++) {
+            mv.visitInsn(NOP);
+        }
+        mv.visitInsn(ACONST_NULL);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(done);
+    }
+
+    private static final int NOT_INLINED = 330;
+
+    /** Pushes the two lanes of an f64 value of the plan. */
+    private void vector(VectorPlan.Node n) {
+        switch (n) {
+            case VectorPlan.Load l -> {
+                vectorAddress(l.a(), l.b(), l.c(), l.offset());
+                mv.visitMethodInsn(INVOKESTATIC, VEC, "load", "(J)" + DV, false);
+            }
+            case VectorPlan.Scalar s -> {
+                mv.visitVarInsn(DLOAD, localSlot[s.local()]);
+                mv.visitMethodInsn(INVOKESTATIC, VEC, "broadcast", "(D)" + DV, false);
+            }
+            case VectorPlan.Const c -> {
+                mv.visitLdcInsn(c.bits());
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
+                mv.visitMethodInsn(INVOKESTATIC, VEC, "broadcast", "(D)" + DV, false);
+            }
+            case VectorPlan.Binary b -> {
+                vector(b.a());
+                vector(b.b());
+                String name = switch (b.op()) {
+                    case F64_ADD -> "add";
+                    case F64_SUB -> "sub";
+                    case F64_MUL -> "mul";
+                    default -> "div";
+                };
+                mv.visitMethodInsn(INVOKESTATIC, VEC, name, "(" + DV + DV + ")" + DV, false);
+            }
+            case VectorPlan.Sqrt s -> {
+                vector(s.a());
+                mv.visitMethodInsn(INVOKESTATIC, VEC, "sqrt", "(" + DV + ")" + DV, false);
+            }
+        }
+    }
+
+    /**
+     * The first lane's address: its base's pointer (the memory's address plus the zero-extended
+     * locals at the loop's entry, stepped each iteration) plus c and the offset. The caller proved
+     * that exact sum in bounds, so it is the access's address: an i32 sum in range has not wrapped.
+     */
+    private void vectorAddress(int a, int b, long c, long offset) {
+        mv.visitVarInsn(LLOAD, pointers.get(List.of(a, b)));
+        mv.visitLdcInsn(c + offset);
+        mv.visitInsn(LADD);
+    }
+
+    /** The vector loop's int temporaries: 1 is storeLastIteration's, then its count, then the locals' new values. */
+    private static final int LEFT = 2;
+    private static final int FIRST_END = 3;
+    private static final String VEC = "io/jfaasm/runtime/compiler/Vec";
+    private static final String DV = "Ljdk/incubator/vector/DoubleVector;";
+
+    private void callRegion(Region r, String variant) {
         for (int l : r.used) {
             mv.visitVarInsn(localType[l].load, localSlot[l]);
         }
         mv.visitVarInsn(ALOAD, ctxSlot);
-        mv.visitMethodInsn(INVOKESTATIC, owner.classOf(funcIdx), r.methodName(funcIdx, shortTwin),
+        mv.visitMethodInsn(INVOKESTATIC, owner.classOf(funcIdx), r.methodName(funcIdx, variant),
                 r.descriptor(localType), false);
     }
 
@@ -699,13 +950,80 @@ final class FunctionCompiler {
         /** The bound's local, or -1 for a constant one. */
         private final int boundLocal;
         private final int bound;
+        /** Counting up: the back-edge's comparison (i32.ne, lt_s or lt_u). */
+        private final OpCode test;
 
-        TripCount(int counter, int step, boolean down, int boundLocal, int bound) {
+        TripCount(int counter, int step, boolean down, int boundLocal, int bound, OpCode test) {
             this.counter = counter;
             this.step = step;
             this.down = down;
             this.boundLocal = boundLocal;
             this.bound = bound;
+            this.test = test;
+        }
+
+        private void loadBound() {
+            if (boundLocal >= 0) {
+                mv.visitVarInsn(ILOAD, localSlot[boundLocal]);
+            } else {
+                iconst(bound);
+            }
+        }
+
+        /**
+         * Stores, as a long in {@code slot}, the index of the loop's last iteration from its entry,
+         * or jumps to {@code inexact} where the loop would not end after its count but wrap around
+         * ({@code c - step != 0} or {@code i + step != bound} on a count that is no multiple of
+         * the step; {@code i + step < bound} with i not below the bound, or a bound so close to the
+         * largest int that i overflows) or where that count is 2^32 (a zero count).
+         */
+        void storeLastIteration(int slot, Label inexact) {
+            int d = temp(Vt.I32, 1);
+            if (down) {
+                mv.visitVarInsn(ILOAD, localSlot[counter]);
+            } else {
+                loadBound();
+                mv.visitVarInsn(ILOAD, localSlot[counter]);
+                mv.visitInsn(ISUB);
+            }
+            mv.visitVarInsn(ISTORE, d);
+            if (down || test == OpCode.I32_NE) {
+                mv.visitVarInsn(ILOAD, d);
+                mv.visitJumpInsn(IFEQ, inexact);
+                mv.visitVarInsn(ILOAD, d);
+                iconst(step);
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "remainderUnsigned", "(II)I", false);
+                mv.visitJumpInsn(IFNE, inexact);
+                // (d / step) - 1
+                mv.visitVarInsn(ILOAD, d);
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
+                mv.visitLdcInsn((long) step);
+                mv.visitInsn(LDIV);
+            } else {
+                int flip = test == OpCode.I32_LT_U ? Integer.MIN_VALUE : 0;
+                mv.visitVarInsn(ILOAD, localSlot[counter]);
+                iconst(flip);
+                mv.visitInsn(IADD);
+                loadBound();
+                iconst(flip);
+                mv.visitInsn(IADD);
+                mv.visitJumpInsn(IF_ICMPGE, inexact);
+                loadBound();
+                iconst(flip);
+                mv.visitInsn(IADD);
+                iconst(Integer.MAX_VALUE - step + 1);
+                mv.visitJumpInsn(IF_ICMPGT, inexact);
+                // ceil(d / step) - 1, d = bound - i exact and positive
+                mv.visitVarInsn(ILOAD, d);
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
+                mv.visitLdcInsn((long) step - 1);
+                mv.visitInsn(LADD);
+                mv.visitLdcInsn((long) step);
+                mv.visitInsn(LDIV);
+            }
+            mv.visitInsn(LCONST_1);
+            mv.visitInsn(LSUB);
+            mv.visitVarInsn(LSTORE, slot);
         }
 
         /** Jumps to {@code longLoop} unless the loop runs at most {@link #SHORT_LOOP} iterations. */
@@ -713,11 +1031,7 @@ final class FunctionCompiler {
             if (down) { // counting down to zero
                 mv.visitVarInsn(ILOAD, localSlot[counter]);
             } else {
-                if (boundLocal >= 0) {
-                    mv.visitVarInsn(ILOAD, localSlot[boundLocal]);
-                } else {
-                    iconst(bound);
-                }
+                loadBound();
                 mv.visitVarInsn(ILOAD, localSlot[counter]);
                 mv.visitInsn(ISUB);
             }
@@ -746,7 +1060,8 @@ final class FunctionCompiler {
         if (is(end - 2, OpCode.LOCAL_TEE, -1) && is(end - 3, OpCode.I32_ADD, -1) && is(end - 4, OpCode.I32_CONST, -1)
                 && is(end - 5, OpCode.LOCAL_GET, code.get(end - 2).operand(0))) {
             int step = -(int) code.get(end - 4).operand(0);
-            return step > 0 && step <= 1 << 16 ? new TripCount((int) code.get(end - 2).operand(0), step, true, -1, 0) : null;
+            return step > 0 && step <= 1 << 16
+                    ? new TripCount((int) code.get(end - 2).operand(0), step, true, -1, 0, null) : null;
         }
         // i = i + step; br_if i <> bound
         OpCode test = code.get(end - 2).opcode();
@@ -758,7 +1073,8 @@ final class FunctionCompiler {
             boolean local = code.get(end - 3).opcode() == OpCode.LOCAL_GET;
             int b = (int) code.get(end - 3).operand(0);
             return step > 0 && step <= 1 << 16
-                    ? new TripCount((int) code.get(end - 4).operand(0), step, false, local ? b : -1, local ? 0 : b) : null;
+                    ? new TripCount((int) code.get(end - 4).operand(0), step, false, local ? b : -1, local ? 0 : b, test)
+                    : null;
         }
         return null;
     }

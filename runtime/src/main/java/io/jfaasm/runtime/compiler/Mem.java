@@ -43,7 +43,7 @@ public final class Mem {
     private Mem() {}
 
     /** Every address: accesses through it are checked by {@link #at} alone (see the class comment). */
-    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     /** User-space addresses are below 2^62: masking tells C2 so, and it drops ALL's own check. */
     private static final long ADDRESS_MASK = (1L << 62) - 1;

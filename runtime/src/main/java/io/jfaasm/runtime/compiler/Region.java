@@ -100,9 +100,9 @@ final class Region {
         }
     }
 
-    /** Its method's name; {@code shortLoop}: its twin's (see FunctionCompiler#outline). */
-    String methodName(int funcIdx, boolean shortLoop) {
-        return FunctionCompiler.methodName(funcIdx) + "_" + start + "_" + end + (shortLoop ? "s" : "");
+    /** Its method's name, or with {@code variant} (a suffix) that of one of its variants (see FunctionCompiler#outline). */
+    String methodName(int funcIdx, String variant) {
+        return FunctionCompiler.methodName(funcIdx) + "_" + start + "_" + end + variant;
     }
 
     String descriptor(Vt[] localType) {
