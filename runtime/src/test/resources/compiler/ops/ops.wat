@@ -672,6 +672,20 @@
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
       (br_if $reps (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 2))))
     (local.get $i))
+;; as vec.lt, but the bound moves too (i meets it halfway): the loop's count is not the entry's
+  ;; bound minus i, so no vector variant
+  (func (export "vec.moving_bound") (param $y i32) (param $end i32) (param $d i32) (result i32)
+    (local $i i32)
+    (local.set $i (local.get $y))
+    (loop $o
+      (loop $l
+        (f64.store (local.get $i) (f64.add (f64.load (local.get $i)) (f64.load (i32.add (local.get $i) (local.get $d)))))
+        (f64.store offset=8 (local.get $i)
+          (f64.add (f64.load offset=8 (local.get $i)) (f64.load offset=8 (i32.add (local.get $i) (local.get $d)))))
+        (local.set $end (i32.sub (local.get $end) (i32.const 16)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
+      (br_if $o (i32.const 0)))
+    (local.get $i))
   ;; never ends: only a wall-time interruption stops it (not called by the edge-value sweep)
   (func (export "spin.inner") (result i32)
     (local $i i32) (local $j i32)

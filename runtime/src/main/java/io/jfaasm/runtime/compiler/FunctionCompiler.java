@@ -629,7 +629,8 @@ final class FunctionCompiler {
         }
         // a loop clang unrolled into pairs of f64 statements runs as vector code where its entry
         // proves that safe (see VectorPlan)
-        VectorPlan vectors = trips != null && VectorPlan.AVAILABLE ? VectorPlan.of(code, start, end, localType) : null;
+        VectorPlan vectors = trips != null && VectorPlan.AVAILABLE ? VectorPlan.of(code, start, end, localType,
+                trips.counter, trips.down ? -trips.step : trips.step, trips.boundLocal) : null;
         if (vectors != null) {
             regionMethod(r, around, VECTORS, vectors);
             Label scalar = new Label();

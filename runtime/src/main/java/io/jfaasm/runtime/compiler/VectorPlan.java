@@ -93,8 +93,14 @@ final class VectorPlan {
 
     private record Store(Sym address, long offset, Node value) {}
 
-    /** The plan of loop {@code start..end}, or null when it does not have the shape described above. */
-    static VectorPlan of(List<AnnotatedInstruction> code, int start, int end, Vt[] localType) {
+    /**
+     * The plan of loop {@code start..end}, or null when it does not have the shape described
+     * above. Its back-edge counts local {@code counter} by {@code step} to a bound in local
+     * {@code bound} (-1: a constant): the plan also checks that these are the only writes of the
+     * counter and that the bound is not written, so the count its caller computes is the loop's.
+     */
+    static VectorPlan of(List<AnnotatedInstruction> code, int start, int end, Vt[] localType, int counter, long step,
+            int bound) {
         if (code.get(start).operand(0) != 0x40) {
             return null; // a loop with parameters or results
         }
@@ -119,7 +125,8 @@ final class VectorPlan {
                 return null;
             }
             if (steps.size() == inductions.size()) {
-                return plan(stores, writes.keySet(), steps, locals);
+                boolean counted = steps.getOrDefault(counter, 0L) == step && !writes.containsKey(bound);
+                return counted ? plan(stores, writes.keySet(), steps, locals) : null;
             }
             inductions.retainAll(steps.keySet()); // the others' one write was not i = i + k
         }

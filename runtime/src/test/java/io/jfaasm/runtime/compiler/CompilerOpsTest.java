@@ -400,6 +400,8 @@ class CompilerOpsTest {
             String f = "f" + exportedFunction(name);
             assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_") && m.endsWith("v"));
         }
+        String moving = "f" + exportedFunction("vec.moving_bound");
+        assertThat(methods).as("a bound the loop writes").noneMatch(m -> m.startsWith(moving + "_") && m.endsWith("v"));
         long a = Double.doubleToRawLongBits(1.5);
         long[][] calls = {
             // vec.axpy (y, x, n, a): vector; x overlapping y by a lane or half of one (scalar); x one
@@ -416,8 +418,10 @@ class CompilerOpsTest {
             // (scalar); x at a wrapped offset; past the end; i already at its end (one iteration)
             {2, 0, 800, 4096, 0}, {2, 0, 808, 4096, 0}, {2, 4096, 4896, -8, 0}, {2, 4096, 4896, -4096, 0},
             {2, 64000, 65536 + 96, 16, 0}, {2, 16, 8, 4096, 0},
+            // vec.moving_bound (y, end, d): scalar only
+            {3, 0, 1600, 4096},
         };
-        String[] names = {"vec.axpy", "vec.down", "vec.lt"};
+        String[] names = {"vec.axpy", "vec.down", "vec.lt", "vec.moving_bound"};
         for (long[] call : calls) {
             // the same doubles in both memories, from 0 to 4 (no NaN from sqrt), and before the first
             // call a NaN with a payload, -0 and a subnormal where it reads x only: a NaN that met
