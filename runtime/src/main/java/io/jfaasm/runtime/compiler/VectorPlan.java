@@ -18,9 +18,9 @@ import java.util.Set;
  * statement, lane 0 the first store's value and lane 1 the second's, computed by the same IEEE
  * operations in the same order, so the results are bit for bit the scalar ones.
  *
- * <p>The plan is found by running the body once symbolically: an i32 value is unknown or
- * {@code (local, c)}, "the local at the start of this iteration plus c"; an f64 value is a tree of
- * loads, loop-invariant locals, constants and arithmetic. The locals the body writes must end each
+ * <p>The plan is found by running the body once symbolically: an i32 value is unknown or a
+ * {@link Sym}, the sum of at most two locals' values at the start of this iteration plus a
+ * constant; an f64 value is a tree of loads, loop-invariant locals, constants and arithmetic. The locals the body writes must end each
  * iteration affine in the ones it does not write and in induction variables ({@code i = i + k},
  * once per iteration), so the vector loop can set them without running the scalar body.
  *
