@@ -747,14 +747,16 @@ final class FunctionCompiler {
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFGT, scalar);
         }
+        long window = 8L * (v.wide ? 4 : 2);
         for (VectorPlan.Hazard h : v.hazards) {
-            // the distance from the store to the load, within (-8, 8): they overlap
+            // the distance from the store to the load within (-window, 0): a later lane's load
+            // reads what an earlier lane stores
             zeroExtendedSum(h.la(), h.lb());
-            mv.visitLdcInsn(h.loadAt() - h.storeAt() + 7);
+            mv.visitLdcInsn(h.loadAt() - h.storeAt() + window - 1);
             mv.visitInsn(LADD);
             zeroExtendedSum(h.sa(), h.sb());
             mv.visitInsn(LSUB);
-            mv.visitLdcInsn(15L);
+            mv.visitLdcInsn(window - 1);
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
             mv.visitJumpInsn(IFLT, scalar);
         }
@@ -800,11 +802,16 @@ final class FunctionCompiler {
         Label inexact = new Label();
         int last = temp(Vt.I64, 0);
         tripCount(region.start, region.end).storeLastIteration(last, inexact);
+        // iterations to go, two at a time in a wide plan (the odd one after the loop)
         int left = temp(Vt.I32, LEFT);
         mv.visitVarInsn(LLOAD, last);
         mv.visitInsn(L2I);
         mv.visitInsn(ICONST_1);
         mv.visitInsn(IADD);
+        if (vectors.wide) {
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(ISHR);
+        }
         mv.visitVarInsn(ISTORE, left);
         // a pointer per address base: its accesses are at constant distances from it
         pointers = new java.util.HashMap<>();
@@ -816,28 +823,33 @@ final class FunctionCompiler {
             mv.visitVarInsn(LSTORE, slot);
             pointers.put(List.of(b.a(), b.b()), slot);
         }
+        String lanes = vectors.wide ? "QUAD" : "PAIR";
+        int iterations = vectors.wide ? 2 : 1;
         Label head = new Label();
+        Label tail = new Label();
+        if (vectors.wide) {
+            mv.visitVarInsn(ILOAD, left);
+            mv.visitJumpInsn(IFEQ, tail);
+        }
         mv.visitLabel(head);
         if (LOOP_CHECKS) {
             loopCheck();
         }
-        for (VectorPlan.Pair p : vectors.pairs) {
-            vector(p.value());
-            vectorAddress(p.a(), p.b(), p.c(), p.offset());
-            mv.visitMethodInsn(INVOKESTATIC, VEC, "store", "(" + DV + "J)V", false);
-        }
-        for (VectorPlan.Bound b : vectors.bounds) {
-            if (b.step() != 0) {
-                int slot = pointers.get(List.of(b.a(), b.b()));
-                mv.visitVarInsn(LLOAD, slot);
-                mv.visitLdcInsn(b.step());
-                mv.visitInsn(LADD);
-                mv.visitVarInsn(LSTORE, slot);
-            }
-        }
+        vectorStatements(lanes, iterations);
         mv.visitIincInsn(left, -1);
         mv.visitVarInsn(ILOAD, left);
         mv.visitJumpInsn(IFNE, head);
+        mv.visitLabel(tail);
+        if (vectors.wide) { // an odd count's last iteration, two lanes
+            Label even = new Label();
+            mv.visitVarInsn(LLOAD, last);
+            mv.visitInsn(L2I);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IAND);
+            mv.visitJumpInsn(IFNE, even);
+            vectorStatements("PAIR", 1);
+            mv.visitLabel(even);
+        }
         // the locals the body writes, as the last iteration left them: from each induction's
         // value at that iteration's start, x + last * step (i32), computed once after the loop
         for (Map.Entry<Integer, Long> x : vectors.steps.entrySet()) {
@@ -878,25 +890,49 @@ final class FunctionCompiler {
 
     private static final int NOT_INLINED = 330;
 
-    /** Pushes the two lanes of an f64 value of the plan. */
-    private void vector(VectorPlan.Node n) {
+    /**
+     * The pairs' statements with {@code lanes} ("PAIR" or "QUAD", {@link Vec}'s species) for
+     * {@code iterations} iterations, then each address base's pointer stepped past them.
+     */
+    private void vectorStatements(String lanes, int iterations) {
+        for (VectorPlan.Pair p : vectors.pairs) {
+            vector(p.value(), lanes);
+            vectorAddress(p.a(), p.b(), p.c(), p.offset());
+            mv.visitMethodInsn(INVOKESTATIC, VEC, "store", "(" + DV + "J)V", false);
+        }
+        for (VectorPlan.Bound b : vectors.bounds) {
+            if (b.step() != 0) {
+                int slot = pointers.get(List.of(b.a(), b.b()));
+                mv.visitVarInsn(LLOAD, slot);
+                mv.visitLdcInsn(b.step() * iterations);
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LSTORE, slot);
+            }
+        }
+    }
+
+    /** Pushes the lanes of an f64 value of the plan. */
+    private void vector(VectorPlan.Node n, String lanes) {
         switch (n) {
             case VectorPlan.Load l -> {
+                mv.visitFieldInsn(GETSTATIC, VEC, lanes, SPECIES);
                 vectorAddress(l.a(), l.b(), l.c(), l.offset());
-                mv.visitMethodInsn(INVOKESTATIC, VEC, "load", "(J)" + DV, false);
+                mv.visitMethodInsn(INVOKESTATIC, VEC, "load", "(" + SPECIES + "J)" + DV, false);
             }
             case VectorPlan.Scalar s -> {
+                mv.visitFieldInsn(GETSTATIC, VEC, lanes, SPECIES);
                 mv.visitVarInsn(DLOAD, localSlot[s.local()]);
-                mv.visitMethodInsn(INVOKESTATIC, VEC, "broadcast", "(D)" + DV, false);
+                mv.visitMethodInsn(INVOKESTATIC, VEC, "broadcast", "(" + SPECIES + "D)" + DV, false);
             }
             case VectorPlan.Const c -> {
+                mv.visitFieldInsn(GETSTATIC, VEC, lanes, SPECIES);
                 mv.visitLdcInsn(c.bits());
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
-                mv.visitMethodInsn(INVOKESTATIC, VEC, "broadcast", "(D)" + DV, false);
+                mv.visitMethodInsn(INVOKESTATIC, VEC, "broadcast", "(" + SPECIES + "D)" + DV, false);
             }
             case VectorPlan.Binary b -> {
-                vector(b.a());
-                vector(b.b());
+                vector(b.a(), lanes);
+                vector(b.b(), lanes);
                 String name = switch (b.op()) {
                     case F64_ADD -> "add";
                     case F64_SUB -> "sub";
@@ -906,7 +942,7 @@ final class FunctionCompiler {
                 mv.visitMethodInsn(INVOKESTATIC, VEC, name, "(" + DV + DV + ")" + DV, false);
             }
             case VectorPlan.Sqrt s -> {
-                vector(s.a());
+                vector(s.a(), lanes);
                 mv.visitMethodInsn(INVOKESTATIC, VEC, "sqrt", "(" + DV + ")" + DV, false);
             }
         }
@@ -928,6 +964,7 @@ final class FunctionCompiler {
     private static final int FIRST_END = 3;
     private static final String VEC = "io/jfaasm/runtime/compiler/Vec";
     private static final String DV = "Ljdk/incubator/vector/DoubleVector;";
+    private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
 
     private void callRegion(Region r, String variant) {
         for (int l : r.used) {

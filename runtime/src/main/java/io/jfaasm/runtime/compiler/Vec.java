@@ -14,20 +14,22 @@ import jdk.incubator.vector.VectorSpecies;
  * go through {@link Mem#ALL}, whose own check C2 drops as for the scalar accesses.
  */
 public final class Vec {
-    private static final VectorSpecies<Double> PAIR = DoubleVector.SPECIES_128;
+    /** Two lanes: a pair of statements; four: the pairs of two iterations (VectorPlan#wide). */
+    public static final VectorSpecies<Double> PAIR = DoubleVector.SPECIES_128;
+    public static final VectorSpecies<Double> QUAD = DoubleVector.SPECIES_256;
 
     private Vec() {}
 
-    public static DoubleVector load(long at) {
-        return DoubleVector.fromMemorySegment(PAIR, Mem.ALL, at, ByteOrder.LITTLE_ENDIAN);
+    public static DoubleVector load(VectorSpecies<Double> lanes, long at) {
+        return DoubleVector.fromMemorySegment(lanes, Mem.ALL, at, ByteOrder.LITTLE_ENDIAN);
     }
 
     public static void store(DoubleVector v, long at) {
         v.intoMemorySegment(Mem.ALL, at, ByteOrder.LITTLE_ENDIAN);
     }
 
-    public static DoubleVector broadcast(double x) {
-        return DoubleVector.broadcast(PAIR, x);
+    public static DoubleVector broadcast(VectorSpecies<Double> lanes, double x) {
+        return DoubleVector.broadcast(lanes, x);
     }
 
     public static DoubleVector add(DoubleVector a, DoubleVector b) {

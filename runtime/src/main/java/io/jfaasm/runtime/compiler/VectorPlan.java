@@ -63,12 +63,19 @@ final class VectorPlan {
     record Bound(int a, int b, long low, long high, long step) {}
 
     /**
-     * The first store of a pair at {@code (sa + sb) + storeAt} must not overlap a load at
-     * {@code (la + lb) + loadAt} (byte distances from the zero-extended sums).
+     * A pair's first store at {@code (sa + sb) + storeAt} and a first-lane load of its value at
+     * {@code (la + lb) + loadAt} (byte distances from the zero-extended sums): the vector statement
+     * loads every lane before it stores, so the load, {@code d} bytes from the store, must not read
+     * what an earlier lane stores: d not within {@code (-8 * lanes, 0)}.
      */
     record Hazard(int sa, int sb, long storeAt, int la, int lb, long loadAt) {}
 
     final List<Pair> pairs;
+    /**
+     * Whether two iterations run as one four-lane statement: one pair, and every address base
+     * steps 16 bytes per iteration, so the next iteration's pair follows this one's in memory.
+     */
+    final boolean wide;
     final List<Bound> bounds;
     final List<Hazard> hazards;
     /** Each local the body writes, with its value at the end of an iteration. */
@@ -76,9 +83,10 @@ final class VectorPlan {
     /** Every induction variable of the body with its step: the loop's last iteration starts at x + last * step. */
     final Map<Integer, Long> steps;
 
-    private VectorPlan(List<Pair> pairs, List<Bound> bounds, List<Hazard> hazards, Map<Integer, Sym> ends,
-            Map<Integer, Long> steps) {
+    private VectorPlan(List<Pair> pairs, boolean wide, List<Bound> bounds, List<Hazard> hazards,
+            Map<Integer, Sym> ends, Map<Integer, Long> steps) {
         this.pairs = pairs;
+        this.wide = wide;
         this.bounds = bounds;
         this.hazards = hazards;
         this.ends = ends;
@@ -239,6 +247,7 @@ final class VectorPlan {
         List<Pair> pairs = new ArrayList<>();
         List<Hazard> hazards = new ArrayList<>();
         Map<List<Integer>, long[]> extremes = new LinkedHashMap<>();
+        boolean wide = stores.size() == 2;
         for (int k = 0; k < stores.size(); k += 2) {
             Store a = stores.get(k);
             Store b = stores.get(k + 1);
@@ -254,13 +263,14 @@ final class VectorPlan {
             loads(a.value(), loads);
             for (Load l : loads) {
                 extend(extremes, l.a(), l.b(), l.c(), l.offset());
-                // the second lane's load reads 8 bytes on, after the first store in scalar order
+                // a later lane's load reads 8 bytes per lane on, after the earlier lanes' stores
                 long store = sa.c() + a.offset();
-                long load = l.c() + l.offset() + 8;
+                long load = l.c() + l.offset();
                 if (l.a() == sa.a() && l.b() == sa.b()) {
-                    if (Math.abs(load - store) < 8) {
+                    if (load - store > -16 && load - store < 0) {
                         return null;
                     }
+                    wide &= !(load - store > -32 && load - store < 0);
                 } else if (step(steps, l.a(), l.b()) != step(steps, sa.a(), sa.b())) {
                     return null; // their distance changes from iteration to iteration
                 } else {
@@ -269,9 +279,12 @@ final class VectorPlan {
             }
         }
         List<Bound> bounds = new ArrayList<>();
-        extremes.forEach((key, e) -> bounds.add(new Bound(key.get(0), key.get(1), e[0], e[1],
-                step(steps, key.get(0), key.get(1)))));
-        return new VectorPlan(pairs, bounds, hazards, ends, steps);
+        for (Map.Entry<List<Integer>, long[]> e : extremes.entrySet()) {
+            long step = step(steps, e.getKey().get(0), e.getKey().get(1));
+            bounds.add(new Bound(e.getKey().get(0), e.getKey().get(1), e.getValue()[0], e.getValue()[1], step));
+            wide &= step == 16;
+        }
+        return new VectorPlan(pairs, wide, bounds, hazards, ends, steps);
     }
 
     private static long step(Map<Integer, Long> steps, int a, int b) {

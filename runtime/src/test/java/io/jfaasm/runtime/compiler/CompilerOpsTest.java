@@ -410,6 +410,10 @@ class CompilerOpsTest {
             {0, 0, 4096, 800, a}, {0, 4096, 4088, 800, a}, {0, 4096, 4092, 800, a}, {0, 4096, 4104, 800, a},
             {0, 1, 5, 800, a}, {0, 65536 - 784, 0, 800, a}, {0, 0, 4096, 808, a}, {0, 0, 4096, 0, a},
             {0, 0, 4096, 16, a},
+            // two iterations per four-lane statement: x two or three lanes below y (the next
+            // iteration's loads read this one's stores: two lanes only, or scalar), four lanes below
+            // (four lanes); an odd count (its last iteration on two lanes)
+            {0, 4096, 4080, 800, a}, {0, 4096, 4072, 800, a}, {0, 4096, 4064, 800, a}, {0, 0, 4096, 816, a},
             // vec.down (y, x, c, z): vector; z on x, on y, a lane off either; c 0 (scalar, traps);
             // past the end
             {1, 0, 8192, 50, 16384}, {1, 0, 8192, 50, 8192}, {1, 0, 8192, 50, 0}, {1, 0, 8192, 50, 8},
