@@ -713,8 +713,8 @@ final class FunctionCompiler {
 
     /**
      * Jumps to {@code scalar} unless loop {@code v} may run as vector code from here: it ends after
-     * its count of iterations, every access of every iteration is in bounds, and no pair's first
-     * store overlaps what its second statement loads (see {@link VectorPlan}).
+     * its count of iterations, every access of every iteration is in bounds, and no lane's store
+     * overlaps what a later lane loads (see {@link VectorPlan}).
      */
     private void jumpUnlessVectorsSafe(VectorPlan v, TripCount trips, Label scalar) {
         int last = temp(Vt.I64, 0);
@@ -793,9 +793,9 @@ final class FunctionCompiler {
     }
 
     /**
-     * The vector variant's loop: per iteration each pair of statements as one two-lane statement,
-     * then the locals the body writes set from their values at the iteration's start, then the
-     * back-edge's own test. The caller checked that no access can trap.
+     * The vector variant's loop: each pair of statements as one vector statement per iteration (per
+     * two in a wide plan), counted down from the loop's count of iterations; then the locals the
+     * body writes, set once from the last iteration. The caller checked that no access can trap.
      */
     private void vectorLoop() {
         // its count of iterations, as its caller computed and checked it: the loop counts it down

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two-lane f64 operations of vectorised loops (see {@link VectorPlan}), through the Vector API.
+ * The f64 operations of vectorised loops (see {@link VectorPlan}), through the Vector API.
  * Loaded only when the JVM was started with {@code --add-modules jdk.incubator.vector}
  * ({@link VectorPlan#AVAILABLE} is checked without loading this class). Each lane computes what one scalar
  * statement of the loop did, with the same IEEE operation, so results are bit for bit the same.

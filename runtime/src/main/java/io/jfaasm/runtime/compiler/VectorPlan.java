@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How an inner loop runs as two-lane f64 vector code (see {@link Vec}): a straight-line loop body
+ * How an inner loop runs as f64 vector code (see {@link Vec}): a straight-line loop body
  * whose every memory access is an f64 load or store at an affine address, and whose stores come in
  * pairs 8 bytes apart storing isomorphic values: the shape clang leaves when it unrolls a loop
  * such as gemm's {@code C[i][j] += alpha * A[i][k] * B[k][j]} twice. Each pair becomes one vector
  * statement, lane 0 the first store's value and lane 1 the second's, computed by the same IEEE
- * operations in the same order, so the results are bit for bit the scalar ones.
+ * operations in the same order, so the results are bit for bit the scalar ones; with one pair
+ * whose bases all step 16 bytes, two iterations make one four-lane statement ({@link #wide}).
  *
  * <p>The plan is found by running the body once symbolically: an i32 value is unknown or a
  * {@link Sym}, the sum of at most two locals' values at the start of this iteration plus a
@@ -26,8 +27,8 @@ import java.util.Set;
  *
  * <p>What the caller checks at the loop's entry before running it (FunctionCompiler#outline): that
  * the loop runs an exact number of iterations; that every access of every iteration is in bounds
- * ({@link #bounds}), so no trap can come in the middle; and that no pair's first store writes what
- * its second statement's loads read ({@link #hazards}), which the vector statement reads first.
+ * ({@link #bounds}), so no trap can come in the middle; and that no lane's store writes what a
+ * later lane's loads read ({@link #hazards}), which the vector statement reads first.
  */
 final class VectorPlan {
     /** Whether this JVM has the Vector API: an incubator module, resolved only on request. */
