@@ -15,7 +15,7 @@ import java.io.InputStream;
  */
 final class Bodies {
     /** How much of a refused body is read and dropped before answering. */
-    static final long DRAIN_BYTES = 8L << 20;
+    private static final long DRAIN_BYTES = 8L << 20;
 
     private Bodies() {}
 

@@ -133,12 +133,6 @@ final class FunctionCompiler {
     private boolean fellThrough;
     /** The function's liveness, computed at its first outlined region and shared with those inside. */
     private Liveness liveness;
-    /**
-     * Whether this method is the twin of an inner loop for entries that run it a few times: its
-     * accesses check in a shape C2 leaves in the loop (see {@link Mem}'s long-limit accessors and
-     * {@link #outline}).
-     */
-    private boolean shortLoop;
     /** Which variant of its region this method is (see {@link #regionMethod}). */
     private String variant = "";
     /** For a region's vector variant: its plan, and the slot of each address base's pointer. */
@@ -705,7 +699,6 @@ final class FunctionCompiler {
         inner.liveness = liveness;
         inner.plan = plan;
         inner.variant = variant;
-        inner.shortLoop = variant.equals(SHORT_TWIN);
         inner.vectors = vectors;
         inner.compile(cw);
         return inner;
@@ -747,7 +740,7 @@ final class FunctionCompiler {
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFGT, scalar);
         }
-        long window = 8L * (v.wide ? 4 : 2);
+        long window = 8L * v.lanes();
         for (VectorPlan.Hazard h : v.hazards) {
             // the distance from the store to the load within (-window, 0): a later lane's load
             // reads what an earlier lane stores
@@ -1008,6 +1001,17 @@ final class FunctionCompiler {
             }
         }
 
+        /** Pushes what the loop counts off from its entry: the counter down, or bound - i up. */
+        private void loadDistance() {
+            if (down) {
+                mv.visitVarInsn(ILOAD, localSlot[counter]);
+            } else {
+                loadBound();
+                mv.visitVarInsn(ILOAD, localSlot[counter]);
+                mv.visitInsn(ISUB);
+            }
+        }
+
         /**
          * Stores, as a long in {@code slot}, the index of the loop's last iteration from its entry,
          * or jumps to {@code inexact} where the loop would not end after its count but wrap around
@@ -1017,13 +1021,7 @@ final class FunctionCompiler {
          */
         void storeLastIteration(int slot, Label inexact) {
             int d = temp(Vt.I32, 1);
-            if (down) {
-                mv.visitVarInsn(ILOAD, localSlot[counter]);
-            } else {
-                loadBound();
-                mv.visitVarInsn(ILOAD, localSlot[counter]);
-                mv.visitInsn(ISUB);
-            }
+            loadDistance();
             mv.visitVarInsn(ISTORE, d);
             if (down || test == OpCode.I32_NE) {
                 mv.visitVarInsn(ILOAD, d);
@@ -1066,13 +1064,7 @@ final class FunctionCompiler {
 
         /** Jumps to {@code longLoop} unless the loop runs at most {@link #SHORT_LOOP} iterations. */
         void jumpUnlessShort(Label longLoop) {
-            if (down) { // counting down to zero
-                mv.visitVarInsn(ILOAD, localSlot[counter]);
-            } else {
-                loadBound();
-                mv.visitVarInsn(ILOAD, localSlot[counter]);
-                mv.visitInsn(ISUB);
-            }
+            loadDistance();
             // unsigned (d - 1) < limit, as signed after adding MIN_VALUE
             iconst(Integer.MIN_VALUE - 1);
             mv.visitInsn(IADD);
@@ -1565,17 +1557,26 @@ final class FunctionCompiler {
 
     // ---- memory --------------------------------------------------------------------------------
 
+    /**
+     * Whether this method is the twin of an inner loop for entries that run it a few times: its
+     * accesses check in a shape C2 leaves in the loop (see {@link Mem}'s long-limit accessors and
+     * {@link #outline}).
+     */
+    private boolean shortLoop() {
+        return variant.equals(SHORT_TWIN);
+    }
+
     /** Pushes the memory's address and limit for an access: the limit as a long in a short loop's twin. */
     private void loadMemory() {
         mv.visitVarInsn(LLOAD, memSlot);
         mv.visitVarInsn(ILOAD, memSlot + 2);
-        if (shortLoop) {
+        if (shortLoop()) {
             mv.visitInsn(I2L);
         }
     }
 
     private String limitDesc() {
-        return shortLoop ? "J" : "I";
+        return shortLoop() ? "J" : "I";
     }
 
     private boolean memoryAccess(AnnotatedInstruction ins) {

@@ -77,6 +77,19 @@ final class VectorPlan {
      * steps 16 bytes per iteration, so the next iteration's pair follows this one's in memory.
      */
     final boolean wide;
+
+    /** The lanes of its vector statements. */
+    int lanes() {
+        return wide ? 4 : 2;
+    }
+
+    /**
+     * Whether a load {@code d} bytes from a store reads what an earlier lane of {@code lanes}
+     * stores (see {@link Hazard}).
+     */
+    static boolean overlaps(long d, int lanes) {
+        return d > -8L * lanes && d < 0;
+    }
     final List<Bound> bounds;
     final List<Hazard> hazards;
     /** Each local the body writes, with its value at the end of an iteration. */
@@ -268,10 +281,10 @@ final class VectorPlan {
                 long store = sa.c() + a.offset();
                 long load = l.c() + l.offset();
                 if (l.a() == sa.a() && l.b() == sa.b()) {
-                    if (load - store > -16 && load - store < 0) {
+                    if (overlaps(load - store, 2)) {
                         return null;
                     }
-                    wide &= !(load - store > -32 && load - store < 0);
+                    wide &= !overlaps(load - store, 4);
                 } else if (step(steps, l.a(), l.b()) != step(steps, sa.a(), sa.b())) {
                     return null; // their distance changes from iteration to iteration
                 } else {
