@@ -99,8 +99,11 @@ class CpuIsolationTest {
             System.out.printf("fair slots, no cgroups: modest %.0f%% of the CPU while both queued"
                     + " (greedy %d ms, modest %d ms); first come, first served would give it 0%%%n",
                     modestShare * 100, greedyCpu / 1_000_000, modestCpu / 1_000_000);
-            assertThat(contended).filteredOn(r -> r.function().user().equals("modest")).hasSizeGreaterThanOrEqualTo(5);
-            assertThat(modestShare).as("half is fair; a generous margin for a loaded machine").isGreaterThan(0.3);
+            // greedy took both slots before modest's calls arrived, then each holds one: 7 greedy and
+            // 5 modest finish first when calls take equal time; first come, first served gives 0.
+            // One call of margin for a noisy machine.
+            assertThat(contended).filteredOn(r -> r.function().user().equals("modest")).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(modestShare).as("5 of 12 calls is fair; a generous margin for a loaded machine").isGreaterThan(0.25);
         }
     }
 
