@@ -686,6 +686,63 @@
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
       (br_if $o (i32.const 0)))
     (local.get $i))
+;; ---- dot products per column: outer vector loops (OuterVectorPlan), four columns at a time
+  ;; for j = 0 until $n: C[j] = beta * C[j] + sum_k A[k] * B[k][j], k until $kn, B's rows 800 bytes
+  ;; apart; pointers stepping by constants (what the inner loop reads is known from its first and
+  ;; last iteration); returns j + 3 * the B pointer
+  (func (export "outer.dot") (param $c i32) (param $a i32) (param $b i32) (param $n i32) (param $kn i32)
+        (param $beta f64) (result i32)
+    (local $j i32) (local $s f64) (local $k i32) (local $p i32) (local $q i32) (local $ak i32)
+    (loop $cols
+      (local.set $s (f64.mul (local.get $beta)
+        (f64.load (local.tee $q (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 3)))))))
+      (local.set $k (i32.const 0))
+      (local.set $ak (local.get $a))
+      (local.set $p (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+      (loop $dot
+        (local.set $s (f64.add (f64.mul (f64.load (local.get $ak)) (f64.load offset=8 (local.get $p))) (local.get $s)))
+        (local.set $ak (i32.add (local.get $ak) (i32.const 8)))
+        (local.set $p (i32.add (local.get $p) (i32.const 800)))
+        (br_if $dot (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kn))))
+      (f64.store (local.get $q) (f64.sqrt (local.get $s)))
+      (br_if $cols (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+    (i32.add (local.get $j) (i32.mul (local.get $p) (i32.const 3))))
+  ;; C[j] = sum_k A[k] / B[k][j] - 0.5, B's rows $stride bytes apart, A indexed by k << 3, C through
+  ;; a pointer of its own: what the inner loop reads is tracked load by load
+  (func (export "outer.dotv") (param $c i32) (param $a i32) (param $b i32) (param $n i32) (param $kn i32)
+        (param $stride i32) (result i32)
+    (local $j i32) (local $s f64) (local $k i32) (local $p i32) (local $cp i32)
+    (local.set $cp (local.get $c))
+    (loop $cols
+      (local.set $s (f64.const -0.5))
+      (local.set $k (i32.const 0))
+      (local.set $p (i32.add (local.get $b) (i32.mul (local.get $j) (i32.const 8))))
+      (loop $dot
+        (local.set $s (f64.add (local.get $s)
+          (f64.div (f64.load (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 3)))) (f64.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (local.get $stride)))
+        (br_if $dot (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kn))))
+      (f64.store (local.get $cp) (f64.sub (local.get $s) (f64.const 0.5)))
+      (local.set $cp (i32.add (local.get $cp) (i32.const 8)))
+      (br_if $cols (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+    (i32.add (local.get $j) (local.get $cp)))
+  ;; as outer.dot, but each column starts from the previous column's C: lanes would read what
+  ;; earlier lanes store, so no outer vector loop
+  (func (export "outer.prev") (param $c i32) (param $a i32) (param $b i32) (param $n i32) (param $kn i32) (result i32)
+    (local $j i32) (local $s f64) (local $k i32) (local $p i32) (local $q i32) (local $ak i32)
+    (loop $cols
+      (local.set $s (f64.load (local.tee $q (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 3))))))
+      (local.set $k (i32.const 0))
+      (local.set $ak (local.get $a))
+      (local.set $p (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+      (loop $dot
+        (local.set $s (f64.add (f64.mul (f64.load (local.get $ak)) (f64.load (local.get $p))) (local.get $s)))
+        (local.set $ak (i32.add (local.get $ak) (i32.const 8)))
+        (local.set $p (i32.add (local.get $p) (i32.const 800)))
+        (br_if $dot (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kn))))
+      (f64.store offset=8 (local.get $q) (local.get $s))
+      (br_if $cols (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+    (local.get $j))
   ;; never ends: only a wall-time interruption stops it (not called by the edge-value sweep)
   (func (export "spin.inner") (result i32)
     (local $i i32) (local $j i32)

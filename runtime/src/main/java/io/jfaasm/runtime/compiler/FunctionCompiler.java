@@ -36,21 +36,21 @@ import org.objectweb.asm.Type;
  * {@link Ctx} last.
  */
 final class FunctionCompiler {
-    private static final String MEM = Type.getInternalName(Mem.class);
-    private static final String RT = Type.getInternalName(Rt.class);
+    static final String MEM = Type.getInternalName(Mem.class);
+    static final String RT = Type.getInternalName(Rt.class);
     private static final String TABLES = Type.getInternalName(Tables.class);
     private static final String OPS = Type.getInternalName(OpcodeImpl.class);
-    private static final String CTX = Type.getInternalName(Ctx.class);
-    private static final String CTX_DESC = Type.getDescriptor(Ctx.class);
-    private static final String SEG_DESC = "Ljava/lang/foreign/MemorySegment;";
-    private static final String LINMEM = "io/jfaasm/runtime/memory/LinearMemory";
+    static final String CTX = Type.getInternalName(Ctx.class);
+    static final String CTX_DESC = Type.getDescriptor(Ctx.class);
+    static final String SEG_DESC = "Ljava/lang/foreign/MemorySegment;";
+    static final String LINMEM = "io/jfaasm/runtime/memory/LinearMemory";
 
     /**
      * Whether loop headers check for interruption (the wall-time limit). Only for measuring what the
      * check costs ({@code -Djfaasm.compiler.loopChecks=false}): without it a runaway loop cannot be
      * stopped.
      */
-    private static final boolean LOOP_CHECKS =
+    static final boolean LOOP_CHECKS =
             !"false".equals(System.getProperty("jfaasm.compiler.loopChecks"));
 
     /** Whether inner loops are outlined (see Region); off only to measure what that gives. */
@@ -142,7 +142,7 @@ final class FunctionCompiler {
     static final int SHORT_LOOP = 16;
     /** The local counting down to the next interruption check (see loopCheck). */
     private int budgetSlot = -1;
-    private static final int CHECK_EVERY = 1 << 12;
+    static final int CHECK_EVERY = 1 << 12;
 
     private final List<Vt> stack = new ArrayList<>();
     /** The function's results. */
@@ -633,6 +633,12 @@ final class FunctionCompiler {
             mv.visitJumpInsn(GOTO, called);
             mv.visitLabel(scalar);
         }
+        // a loop around one inner loop runs four iterations at a time as vector code, as many
+        // groups as leave it at least one iteration; the scalar loop runs the rest
+        if (trips == null && first == OpCode.LOOP && construct && VectorPlan.AVAILABLE
+                && (plan == null || !plan.plansWithin(start, end))) {
+            outerVectors(r, start, end);
+        }
         callRegion(r, "");
         mv.visitLabel(called);
         if (r.direct()) {
@@ -686,9 +692,54 @@ final class FunctionCompiler {
         return true;
     }
 
-    /** Suffixes of a region's variants: its short-loop twin, its vector loop. */
+    /** Suffixes of a region's variants: its short-loop twin, its vector loop, its outer vector loop. */
     private static final String SHORT_TWIN = "s";
     private static final String VECTORS = "v";
+    private static final String OUTER_VECTORS = "o";
+
+    /**
+     * Where loop {@code start..end} has an {@link OuterVectorPlan}: generates its
+     * {@link OuterVectorMethod} and calls it for (last iteration / 4) groups, then steps the
+     * inductions by the iterations it ran.
+     */
+    private void outerVectors(Region r, int start, int end) {
+        TripCount trips = backEdgeCount(start, end);
+        OuterVectorPlan p = trips == null ? null : OuterVectorPlan.of(code, start, end, localType, trips.counter,
+                trips.down ? -trips.step : trips.step, trips.boundLocal);
+        if (p == null) {
+            return;
+        }
+        String name = r.methodName(funcIdx, OUTER_VECTORS);
+        OuterVectorMethod.generate(cw, name, r, code, localType, p);
+        Label scalar = new Label();
+        int last = temp(Vt.I64, 0);
+        trips.storeLastIteration(last, scalar);
+        int groups = temp(Vt.I32, 2);
+        mv.visitVarInsn(LLOAD, last);
+        mv.visitLdcInsn((long) OuterVectorPlan.LANES);
+        mv.visitInsn(LDIV);
+        mv.visitInsn(L2I);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, groups);
+        mv.visitJumpInsn(IFEQ, scalar);
+        for (int l : r.used) {
+            mv.visitVarInsn(localType[l].load, localSlot[l]);
+        }
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitVarInsn(ILOAD, groups);
+        mv.visitMethodInsn(INVOKESTATIC, owner.classOf(funcIdx), name, OuterVectorMethod.descriptor(r, localType),
+                false);
+        mv.visitVarInsn(ISTORE, groups); // now the iterations it ran
+        for (Map.Entry<Integer, Integer> x : p.inductions.entrySet()) {
+            mv.visitVarInsn(ILOAD, localSlot[x.getKey()]);
+            mv.visitVarInsn(ILOAD, groups);
+            iconst(x.getValue());
+            mv.visitInsn(IMUL);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, localSlot[x.getKey()]);
+        }
+        mv.visitLabel(scalar);
+    }
 
     /**
      * Generates the method of region {@code r}, or of one of its variants ({@code variant}: "",
@@ -1083,7 +1134,12 @@ final class FunctionCompiler {
             }
             accesses |= SplitPlan.isAccess(op);
         }
-        if (!accesses || end - start < 8 || !is(end - 1, OpCode.BR_IF, 0)) {
+        return accesses ? backEdgeCount(start, end) : null;
+    }
+
+    /** The trip count of loop {@code start..end} from its back-edge, or null. */
+    private TripCount backEdgeCount(int start, int end) {
+        if (end - start < 8 || !is(end - 1, OpCode.BR_IF, 0)) {
             return null;
         }
         // c = c - step; br_if c
@@ -1218,6 +1274,19 @@ final class FunctionCompiler {
             case LOOP -> {
                 if (OUTLINE && openLoops > 0 && outline(index, loopEnd(index))) {
                     return;
+                }
+                if (openLoops == 0 && VectorPlan.AVAILABLE && heights == null && (region == null || index != region.start)
+                        && stack.size() == frames.peek().height) {
+                    // an outermost loop (an outlined one had this at its call site)
+                    if (liveness == null) {
+                        liveness = Liveness.of(code);
+                    }
+                    int end = loopEnd(index);
+                    Region r = Region.scan(code, index, end, frames.size(), localType, liveness,
+                            blockType(ins.operand(0)).results());
+                    if (r != null) {
+                        outerVectors(r, index, end);
+                    }
                 }
                 Frame f = open(Kind.LOOP, ins.operand(0));
                 openLoops++;

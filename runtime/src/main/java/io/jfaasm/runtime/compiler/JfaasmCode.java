@@ -80,8 +80,9 @@ public final class JfaasmCode {
     }
 
     private static final String VERSION = digestOf(FunctionCompiler.switches(), FunctionCompiler.class,
-            ModuleCompiler.class, Region.class, SplitPlan.class, Liveness.class, Coverage.class, Vt.class, Mem.class,
-            Rt.class, Tables.class, Ctx.class, ModuleCode.class, CacheEntry.class);
+            ModuleCompiler.class, Region.class, SplitPlan.class, Liveness.class, Coverage.class, VectorPlan.class,
+            OuterVectorPlan.class, OuterVectorMethod.class, Vt.class, Mem.class, Rt.class, Tables.class, Ctx.class,
+            ModuleCode.class, CacheEntry.class);
 
     private static String digestOf(String switches, Class<?>... classes) {
         try {
@@ -91,6 +92,10 @@ public final class JfaasmCode {
                 try (java.io.InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     sha.update(in.readAllBytes());
                 }
+            }
+            // read, not loaded: it needs the Vector API's module
+            try (java.io.InputStream in = JfaasmCode.class.getResourceAsStream("Vec.class")) {
+                sha.update(in.readAllBytes());
             }
             return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
         } catch (IOException | java.security.NoSuchAlgorithmException e) {

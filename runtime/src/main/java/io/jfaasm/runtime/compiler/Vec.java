@@ -1,5 +1,6 @@
 package io.jfaasm.runtime.compiler;
 
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
@@ -18,10 +19,58 @@ public final class Vec {
     public static final VectorSpecies<Double> PAIR = DoubleVector.SPECIES_128;
     public static final VectorSpecies<Double> QUAD = DoubleVector.SPECIES_256;
 
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private Vec() {}
+
+    /**
+     * Thrown where a group of an outer vector loop cannot run as vector code (see
+     * {@link OuterVectorMethod}); caught in the same method, which hands the rest to the scalar loop.
+     */
+    public static final class Stop extends RuntimeException {
+        private Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Stop STOP = new Stop();
+
+    /** {@code at}, or a {@link Stop} where {@code width} bytes from it are not below {@code limit}. */
+    public static long within(long at, long width, long limit) {
+        if (at + width > limit) {
+            throw STOP;
+        }
+        return at;
+    }
+
+    /** A {@link Stop} where the loads seen, {@code [lo, hi)}, overlap {@code width} bytes from {@code at}. */
+    public static void apart(long at, long width, long lo, long hi) {
+        if (lo < at + width && hi > at) {
+            throw STOP;
+        }
+    }
 
     public static DoubleVector load(VectorSpecies<Double> lanes, long at) {
         return DoubleVector.fromMemorySegment(lanes, Mem.ALL, at, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Every lane the f64 at {@code at}. */
+    public static DoubleVector loadBroadcast(VectorSpecies<Double> lanes, long at) {
+        return DoubleVector.broadcast(lanes, Mem.ALL.get(F64, at));
+    }
+
+    /** Four lanes from {@code at} (outer vector loops: {@link OuterVectorPlan}). */
+    public static DoubleVector load4(long at) {
+        return load(QUAD, at);
+    }
+
+    /** Four lanes of the f64 at {@code at}. */
+    public static DoubleVector broadcast4(long at) {
+        return loadBroadcast(QUAD, at);
+    }
+
+    public static DoubleVector broadcast4(double x) {
+        return DoubleVector.broadcast(QUAD, x);
     }
 
     public static void store(DoubleVector v, long at) {
