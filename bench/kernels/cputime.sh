@@ -53,7 +53,9 @@ for k in "${kernels[@]}"; do
           jar=$([ "$e" = baseline ] && echo "$baseline" || echo "$REPO")/bench/target/benchmarks.jar
           opts=$([ "$e" = baseline ] && echo "$baseline_opts" || echo "$java_opts")
           # shellcheck disable=SC2086 # opts: several JVM options
-          "$JAVA" --enable-native-access=ALL-UNNAMED -XX:-DontCompileHugeMethods --add-modules=jdk.incubator.vector -Xss16m $opts \
+          "$JAVA" --enable-native-access=ALL-UNNAMED -XX:-DontCompileHugeMethods --add-modules=jdk.incubator.vector -Xss16m \
+            -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.jfaasm.generated.*::*o,0.01' \
+            '-XX:CompileCommand=CompileThresholdScaling,io.jfaasm.generated.*::*v,0.01' $opts \
             -cp "$jar" io.jfaasm.bench.KernelCpuTime "$eng" "wasm/$k.wasm" "$reps" \
             > "$base.out" 2> "$base.err" || rc=$? ;;
       esac

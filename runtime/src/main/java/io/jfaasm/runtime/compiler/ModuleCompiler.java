@@ -232,6 +232,9 @@ public final class ModuleCompiler {
     }
 
     static ModuleCode[] load(Map<String, byte[]> classes, int chunkCount, java.util.function.IntFunction<String> chunkClass) {
+        if (VectorPlan.AVAILABLE && classes.values().stream().anyMatch(ModuleCompiler::usesVectors)) {
+            Vec.warmUp();
+        }
         Loader loader = new Loader();
         Map<String, Class<?>> defined = new java.util.HashMap<>();
         classes.forEach((name, bytes) -> defined.put(name, loader.define(bytes)));
@@ -244,6 +247,22 @@ public final class ModuleCompiler {
             throw new IllegalStateException("cannot load generated module class", e);
         }
         return chunks;
+    }
+
+    private static final byte[] VEC_NAME = "io/jfaasm/runtime/compiler/Vec".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether a class file names {@link Vec} (in its constant pool): it has vector code. */
+    private static boolean usesVectors(byte[] classFile) {
+        outer:
+        for (int i = 0; i + VEC_NAME.length <= classFile.length; i++) {
+            for (int k = 0; k < VEC_NAME.length; k++) {
+                if (classFile[i + k] != VEC_NAME[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     // ---- what FunctionCompiler asks ------------------------------------------------------------

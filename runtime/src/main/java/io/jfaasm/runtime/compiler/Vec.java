@@ -50,6 +50,28 @@ public final class Vec {
         }
     }
 
+    private static boolean warm;
+
+    /**
+     * Runs each operation once on memory of its own, once per JVM: the Vector API's classes
+     * initialise and link (about 60 ms in a fresh JVM) when the first module with vector code
+     * loads, instead of in a first call's loop.
+     */
+    static synchronized void warmUp() {
+        if (warm) {
+            return;
+        }
+        warm = true;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            long at = arena.allocate(64, 32).address();
+            DoubleVector four = sqrt(div(mul(add(load4(at), broadcast4(at)), broadcast4(2.0)), broadcast4(3.0)));
+            store(sub(four, load(QUAD, at)), at);
+            store(add(load(PAIR, at), broadcast(PAIR, 1.0)), at + 32);
+            within(at, 8, at + 8);
+            apart(at, 32, 0, 0);
+        }
+    }
+
     public static DoubleVector load(VectorSpecies<Double> lanes, long at) {
         return DoubleVector.fromMemorySegment(lanes, Mem.ALL, at, ByteOrder.LITTLE_ENDIAN);
     }
