@@ -37,7 +37,7 @@ import org.objectweb.asm.Type;
  */
 final class FunctionCompiler {
     static final String MEM = Type.getInternalName(Mem.class);
-    static final String RT = Type.getInternalName(Rt.class);
+    private static final String RT = Type.getInternalName(Rt.class);
     private static final String TABLES = Type.getInternalName(Tables.class);
     private static final String OPS = Type.getInternalName(OpcodeImpl.class);
     static final String CTX = Type.getInternalName(Ctx.class);
@@ -532,13 +532,18 @@ final class FunctionCompiler {
     }
 
     private void loopCheck() {
+        loopCheck(mv, budgetSlot);
+    }
+
+    /** Counts down the int in {@code budget}; at zero, checks for interruption and starts again. */
+    static void loopCheck(MethodVisitor mv, int budget) {
         Label skip = new Label();
-        mv.visitIincInsn(budgetSlot, -1);
-        mv.visitVarInsn(ILOAD, budgetSlot);
+        mv.visitIincInsn(budget, -1);
+        mv.visitVarInsn(ILOAD, budget);
         mv.visitJumpInsn(IFGT, skip);
         mv.visitMethodInsn(INVOKESTATIC, RT, "checkInterrupted", "()V", false);
         mv.visitLdcInsn(CHECK_EVERY);
-        mv.visitVarInsn(ISTORE, budgetSlot);
+        mv.visitVarInsn(ISTORE, budget);
         mv.visitLabel(skip);
     }
 
@@ -1765,9 +1770,14 @@ final class FunctionCompiler {
     private void materialise() {
         int branch = pendingBranch;
         pendingBranch = 0;
+        flag(mv, branch);
+    }
+
+    /** Replaces what JVM branch {@code jump} tests with its 0/1 result. */
+    static void flag(MethodVisitor mv, int jump) {
         Label yes = new Label();
         Label done = new Label();
-        mv.visitJumpInsn(branch, yes);
+        mv.visitJumpInsn(jump, yes);
         mv.visitInsn(ICONST_0);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(yes);

@@ -165,10 +165,11 @@ final class OuterVectorMethod {
         mv.visitVarInsn(ILOAD, groups);
         mv.visitJumpInsn(IFNE, group);
         mv.visitLabel(tryEnd);
-        mv.visitVarInsn(ILOAD, done);
-        mv.visitInsn(IRETURN);
+        Label out = new Label();
+        mv.visitJumpInsn(GOTO, out);
         mv.visitLabel(stopped);
         mv.visitInsn(POP);
+        mv.visitLabel(out);
         mv.visitVarInsn(ILOAD, done);
         mv.visitInsn(IRETURN);
         mv.visitMaxs(0, 0);
@@ -185,17 +186,9 @@ final class OuterVectorMethod {
     }
 
     private void loopCheck() {
-        if (!FunctionCompiler.LOOP_CHECKS) {
-            return;
+        if (FunctionCompiler.LOOP_CHECKS) {
+            FunctionCompiler.loopCheck(mv, budget);
         }
-        Label skip = new Label();
-        mv.visitIincInsn(budget, -1);
-        mv.visitVarInsn(ILOAD, budget);
-        mv.visitJumpInsn(IFGT, skip);
-        mv.visitMethodInsn(INVOKESTATIC, FunctionCompiler.RT, "checkInterrupted", "()V", false);
-        mv.visitLdcInsn(FunctionCompiler.CHECK_EVERY);
-        mv.visitVarInsn(ISTORE, budget);
-        mv.visitLabel(skip);
     }
 
     private void instruction(int i, int end) {
@@ -375,15 +368,7 @@ final class OuterVectorMethod {
         mv.visitMethodInsn(INVOKESTATIC, VEC, name, "(" + DV + DV + ")" + DV, false);
     }
 
-    /** Replaces what the JVM comparison {@code jump} tests with its 0/1 result. */
     private void flag(int jump) {
-        Label one = new Label();
-        Label after = new Label();
-        mv.visitJumpInsn(jump, one);
-        mv.visitInsn(ICONST_0);
-        mv.visitJumpInsn(GOTO, after);
-        mv.visitLabel(one);
-        mv.visitInsn(ICONST_1);
-        mv.visitLabel(after);
+        FunctionCompiler.flag(mv, jump);
     }
 }
