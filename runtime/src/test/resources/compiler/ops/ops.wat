@@ -743,6 +743,42 @@
       (f64.store offset=8 (local.get $q) (local.get $s))
       (br_if $cols (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
     (local.get $j))
+  ;; loops without an inner loop, as clang leaves jacobi-2d's: one base plus constants, the value
+  ;; loaded at 16 kept for the next iteration's load at 8 (a slide); j counts bytes to $n
+  ;; y[j] = beta * (x[j] + x[j+1] + x[j+2]), y 32000 bytes past x; returns the carried value
+  (func (export "outer.stencil") (param $b i32) (param $n i32) (param $beta f64) (result f64)
+    (local $j i32) (local $c f64)
+    (local.set $c (f64.load offset=8 (local.get $b)))
+    (loop $l
+      (f64.store offset=32000 (i32.add (local.get $b) (local.get $j))
+        (f64.mul (local.get $beta)
+          (f64.add (f64.add (f64.load (i32.add (local.get $b) (local.get $j))) (local.get $c))
+                   (local.tee $c (f64.load offset=16 (i32.add (local.get $b) (local.get $j)))))))
+      (br_if $l (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+    (local.get $c))
+  ;; in place: x[j] = x[j+1] - x[j+2] / 2 (each lane reads what later lanes store, before them);
+  ;; x[j+2] through the i32 sum b + j - 8 and an offset of 24, which wraps (and traps) for b + j < 8
+  (func (export "outer.inplace") (param $b i32) (param $n i32) (result f64)
+    (local $j i32) (local $c f64)
+    (local.set $c (f64.load offset=8 (local.get $b)))
+    (loop $l
+      (f64.store (i32.add (local.get $b) (local.get $j))
+        (f64.sub (local.get $c) (f64.div (local.tee $c (f64.load offset=24
+                                           (i32.sub (i32.add (local.get $b) (local.get $j)) (i32.const 8))))
+                                         (f64.const 2))))
+      (br_if $l (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+    (local.get $c))
+  ;; x[j+3] = x[j] + x[j+1] + x[j+2]: each iteration reads what the three before it stored, so no
+  ;; outer vector loop
+  (func (export "outer.behind") (param $b i32) (param $n i32) (result f64)
+    (local $j i32) (local $c f64)
+    (local.set $c (f64.load offset=8 (local.get $b)))
+    (loop $l
+      (f64.store offset=24 (i32.add (local.get $b) (local.get $j))
+        (f64.add (f64.add (f64.load (i32.add (local.get $b) (local.get $j))) (local.get $c))
+                 (local.tee $c (f64.load offset=16 (i32.add (local.get $b) (local.get $j))))))
+      (br_if $l (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+    (local.get $c))
   ;; never ends: only a wall-time interruption stops it (not called by the edge-value sweep)
   (func (export "spin.inner") (result i32)
     (local $i i32) (local $j i32)

@@ -638,9 +638,10 @@ final class FunctionCompiler {
             mv.visitJumpInsn(GOTO, called);
             mv.visitLabel(scalar);
         }
-        // a loop around one inner loop runs four iterations at a time as vector code, as many
-        // groups as leave it at least one iteration; the scalar loop runs the rest
-        if (trips == null && first == OpCode.LOOP && construct && VectorPlan.AVAILABLE
+        // otherwise a loop runs four iterations at a time as vector code where it has an
+        // OuterVectorPlan, as many groups as leave it at least one iteration; the scalar loop runs
+        // the rest
+        if (vectors == null && first == OpCode.LOOP && construct && VectorPlan.AVAILABLE
                 && (plan == null || !plan.plansWithin(start, end))) {
             outerVectors(r, start, end);
         }
@@ -727,6 +728,18 @@ final class FunctionCompiler {
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, groups);
         mv.visitJumpInsn(IFEQ, scalar);
+        if (p.extent != null) {
+            // every access of every group in memory: from the first iteration to the last group's
+            // first, 4 * (groups - 1)
+            mv.visitVarInsn(ILOAD, groups);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(ISUB);
+            mv.visitInsn(I2L);
+            mv.visitLdcInsn((long) OuterVectorPlan.LANES);
+            mv.visitInsn(LMUL);
+            mv.visitVarInsn(LSTORE, last);
+            jumpUnlessInMemory(p.extent, last, scalar);
+        }
         for (int l : r.used) {
             mv.visitVarInsn(localType[l].load, localSlot[l]);
         }
@@ -742,6 +755,12 @@ final class FunctionCompiler {
             mv.visitInsn(IMUL);
             mv.visitInsn(IADD);
             mv.visitVarInsn(ISTORE, localSlot[x.getKey()]);
+        }
+        if (p.slide != null) { // the value its last iteration left, in ret
+            mv.visitVarInsn(ALOAD, ctxSlot);
+            mv.visitFieldInsn(GETFIELD, CTX, "ret", "J");
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
+            mv.visitVarInsn(DSTORE, localSlot[p.slide.local()]);
         }
         mv.visitLabel(scalar);
     }
@@ -774,27 +793,7 @@ final class FunctionCompiler {
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGT, scalar);
         for (VectorPlan.Bound b : v.bounds) {
-            // lowest i32 address: base + low, plus last * step when stepping down; not below 0
-            zeroExtendedSum(b.a(), b.b());
-            mv.visitLdcInsn(b.low());
-            mv.visitInsn(LADD);
-            if (b.step() < 0) {
-                travel(last, b.step());
-            }
-            mv.visitInsn(LCONST_0);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLT, scalar);
-            // highest byte, both lanes and the offset: base + high, plus last * step when stepping up
-            zeroExtendedSum(b.a(), b.b());
-            mv.visitLdcInsn(b.high());
-            mv.visitInsn(LADD);
-            if (b.step() > 0) {
-                travel(last, b.step());
-            }
-            mv.visitVarInsn(ILOAD, memSlot + 2);
-            mv.visitInsn(I2L);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGT, scalar);
+            jumpUnlessInMemory(b, last, scalar);
         }
         long window = 8L * v.lanes();
         for (VectorPlan.Hazard h : v.hazards) {
@@ -809,6 +808,34 @@ final class FunctionCompiler {
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
             mv.visitJumpInsn(IFLT, scalar);
         }
+    }
+
+    /**
+     * Jumps to {@code scalar} unless every access of {@code b} from the first iteration to the one
+     * whose index is in long {@code last} is in memory.
+     */
+    private void jumpUnlessInMemory(VectorPlan.Bound b, int last, Label scalar) {
+        // lowest i32 address: base + low, plus last * step when stepping down; not below 0
+        zeroExtendedSum(b.a(), b.b());
+        mv.visitLdcInsn(b.low());
+        mv.visitInsn(LADD);
+        if (b.step() < 0) {
+            travel(last, b.step());
+        }
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, scalar);
+        // highest byte, all lanes and the offset: base + high, plus last * step when stepping up
+        zeroExtendedSum(b.a(), b.b());
+        mv.visitLdcInsn(b.high());
+        mv.visitInsn(LADD);
+        if (b.step() > 0) {
+            travel(last, b.step());
+        }
+        mv.visitVarInsn(ILOAD, memSlot + 2);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, scalar);
     }
 
     /** Local a zero-extended, plus local b zero-extended unless b is -1: the exact sum, as a long. */
@@ -937,7 +964,7 @@ final class FunctionCompiler {
         mv.visitLabel(done);
     }
 
-    private static final int NOT_INLINED = 330;
+    static final int NOT_INLINED = 330;
 
     /**
      * The pairs' statements with {@code lanes} ("PAIR" or "QUAD", {@link Vec}'s species) for

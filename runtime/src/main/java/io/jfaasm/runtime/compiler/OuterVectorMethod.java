@@ -41,6 +41,8 @@ final class OuterVectorMethod {
     private final java.util.Map<Integer, Integer> entryValue = new java.util.TreeMap<>();
     private int at;
     private int value;
+    /** With a {@link OuterVectorPlan.Slide}: the previous group's lanes of its local (lane 3 enters the next). */
+    private int previous;
     private final Label innerHead = new Label();
 
     private OuterVectorMethod(List<AnnotatedInstruction> code, OuterVectorPlan plan, Vt[] localType) {
@@ -112,7 +114,13 @@ final class OuterVectorMethod {
         done = next + 6;
         budget = next + 7;
         value = next + 8;
-        next += 9;
+        previous = next + 9;
+        next += 10;
+        if (plan.slide != null) {
+            mv.visitVarInsn(DLOAD, param[plan.slide.local()]);
+            mv.visitMethodInsn(INVOKESTATIC, VEC, "broadcast4", "(D)" + DV, false);
+            mv.visitVarInsn(ASTORE, previous);
+        }
         for (int load : plan.tracked) {
             seen.put(load, next);
             next += 4; // lowest byte, then highest (longs)
@@ -149,8 +157,15 @@ final class OuterVectorMethod {
             mv.visitLdcInsn(Long.MIN_VALUE);
             mv.visitVarInsn(LSTORE, lo + 2);
         }
+        if (plan.slide != null) {
+            slideIn();
+        }
         for (int i = r.start + 1; i < r.end; i++) {
             instruction(i, r.end);
+        }
+        if (plan.slide != null) {
+            mv.visitVarInsn(ALOAD, slot[plan.slide.local()]);
+            mv.visitVarInsn(ASTORE, previous);
         }
         // the next group's first lane: the body stepped each induction once, three lanes to go
         for (var e : plan.inductions.entrySet()) {
@@ -170,10 +185,45 @@ final class OuterVectorMethod {
         mv.visitLabel(stopped);
         mv.visitInsn(POP);
         mv.visitLabel(out);
+        if (plan.slide != null) { // its local's value after the last iteration run, in ret
+            mv.visitVarInsn(ALOAD, ctx);
+            mv.visitVarInsn(ALOAD, previous);
+            mv.visitMethodInsn(INVOKESTATIC, VEC, "last", "(" + DV + ")D", false);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
+            mv.visitFieldInsn(PUTFIELD, FunctionCompiler.CTX, "ret", "J");
+        }
         mv.visitVarInsn(ILOAD, done);
         mv.visitInsn(IRETURN);
+        // unreachable padding past HotSpot's inlining limit, as for the inner vector loops: inlined
+        // into the loop around it, C2 unrolled jacobi-2d's group loop with its addresses spilled
+        for (int k = 0; k < FunctionCompiler.NOT_INLINED; k++) {
+            mv.visitInsn(NOP);
+        }
+        mv.visitInsn(ACONST_NULL);
+        mv.visitInsn(ATHROW);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * A slide's local as the group's lanes enter it: lane k > 0 what its load reads in lane k - 1
+     * (that load made early, at the same address, before the group's store, which the plan showed
+     * does not reach it), lane 0 the previous group's last lane.
+     */
+    private void slideIn() {
+        VectorPlan.Bound e = plan.extent;
+        mv.visitVarInsn(ALOAD, previous);
+        mv.visitVarInsn(ILOAD, slot[e.a()]);
+        if (e.b() >= 0) {
+            mv.visitVarInsn(ILOAD, slot[e.b()]);
+            mv.visitInsn(IADD);
+        }
+        iconst(plan.slide.c());
+        mv.visitInsn(IADD);
+        address(code.get(plan.slide.load()).operand(1), LANE_BYTES, -1);
+        mv.visitMethodInsn(INVOKESTATIC, VEC, "load4", "(J)" + DV, false);
+        mv.visitMethodInsn(INVOKESTATIC, VEC, "following", "(" + DV + DV + ")" + DV, false);
+        mv.visitVarInsn(ASTORE, slot[plan.slide.local()]);
     }
 
     private static boolean contains(int[] xs, int x) {
@@ -267,13 +317,13 @@ final class OuterVectorMethod {
             case F64_SQRT -> mv.visitMethodInsn(INVOKESTATIC, VEC, "sqrt", "(" + DV + ")" + DV, false);
             case F64_LOAD -> {
                 boolean lanes = plan.loads.get(i) == OuterVectorPlan.Access.LANES;
-                checkedAddress(ins.operand(1), lanes ? LANE_BYTES : 8,
+                address(ins.operand(1), lanes ? LANE_BYTES : 8,
                         plan.spans.containsKey(i) ? -1 : seen.getOrDefault(i, -1));
                 mv.visitMethodInsn(INVOKESTATIC, VEC, lanes ? "load4" : "broadcast4", "(J)" + DV, false);
             }
             case F64_STORE -> {
                 mv.visitVarInsn(ASTORE, value);
-                checkedAddress(ins.operand(1), LANE_BYTES, -1);
+                address(ins.operand(1), LANE_BYTES, -1);
                 for (int lo : seen.values()) {
                     // no tracked load of this group read what its lanes store
                     mv.visitVarInsn(LLOAD, at);
@@ -294,16 +344,18 @@ final class OuterVectorMethod {
     /**
      * From the i32 base on the stack, the absolute address of an access {@code width} bytes wide
      * at {@code offset}: it stops the group unless those bytes are all in memory (the exact sum,
-     * so lanes 8 bytes apart do not wrap). Leaves the offset in memory in {@link #at}, and a
+     * so lanes 8 bytes apart do not wrap), unless the call proved the plan's extent. Leaves the offset in memory in {@link #at}, and a
      * tracked load's bytes in its two slots from {@code lo} (-1: not tracked).
      */
-    private void checkedAddress(long offset, int width, int lo) {
+    private void address(long offset, int width, int lo) {
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
         mv.visitLdcInsn(offset);
         mv.visitInsn(LADD);
-        mv.visitLdcInsn((long) width);
-        mv.visitVarInsn(LLOAD, limit);
-        mv.visitMethodInsn(INVOKESTATIC, VEC, "within", "(JJJ)J", false);
+        if (plan.extent == null) {
+            mv.visitLdcInsn((long) width);
+            mv.visitVarInsn(LLOAD, limit);
+            mv.visitMethodInsn(INVOKESTATIC, VEC, "within", "(JJJ)J", false);
+        }
         mv.visitVarInsn(LSTORE, at);
         if (lo >= 0) {
             seen(lo, width);

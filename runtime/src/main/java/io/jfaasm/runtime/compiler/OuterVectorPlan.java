@@ -34,6 +34,7 @@ import java.util.Set;
  */
 final class OuterVectorPlan {
     static final int LANES = 4;
+    private static final int LANE_BYTES = 8 * LANES;
 
     /** How a load's lanes read: all at one address, or at addresses 8 bytes apart. */
     enum Access { UNIFORM, LANES }
@@ -53,13 +54,24 @@ final class OuterVectorPlan {
     final Map<Integer, Span> spans;
     /** The inner loop's inductions ({@code i = i + k} once per inner iteration) with their steps. */
     final Map<Integer, Integer> innerSteps;
+    /** A loop without an inner loop may carry one f64 local as a {@link Slide}; null: none. */
+    final Slide slide;
+    /**
+     * For a loop without an inner loop: its accesses' extent, proved in memory at the call, which
+     * then leaves every access unchecked ({@link #tracked} is empty: no load can read what a
+     * lane stores); null for a loop with one.
+     */
+    final VectorPlan.Bound extent;
     /** The store's instruction index. */
     final int store;
     /** Each induction local with its step per iteration. */
     final Map<Integer, Integer> inductions;
 
     private OuterVectorPlan(int innerStart, int innerEnd, Map<Integer, Access> loads, Set<Integer> tracked,
-            Map<Integer, Span> spans, Map<Integer, Integer> innerSteps, int store, Map<Integer, Integer> inductions) {
+            Map<Integer, Span> spans, Map<Integer, Integer> innerSteps, Slide slide, VectorPlan.Bound extent,
+            int store, Map<Integer, Integer> inductions) {
+        this.slide = slide;
+        this.extent = extent;
         this.innerStart = innerStart;
         this.innerEnd = innerEnd;
         this.loads = loads;
@@ -76,6 +88,14 @@ final class OuterVectorPlan {
      * (-1: none) and of {@code c}.
      */
     record Span(int invariant, int induction, int c) {}
+
+    /**
+     * f64 local {@code local}, set once per iteration to what load {@code load} reads at lanes 8
+     * bytes apart: it enters lane k > 0 as what that load reads in lane k - 1, and lane 0 as the
+     * previous group's last lane left it (jacobi-2d keeps A[i][j+1] for the next iteration's
+     * A[i][j]). The load's i32 address is the plan's {@link #extent} base plus {@code c}.
+     */
+    record Slide(int local, int load, int c) {}
 
     /**
      * The plan of loop {@code start..end}, or null when it does not have the shape described
@@ -125,20 +145,27 @@ final class OuterVectorPlan {
                 return null;
             }
         }
-        // the two back-edges are the only branches
-        if (innerEnd < 0 || branches != 2 || code.get(innerEnd - 1).opcode() != OpCode.BR_IF
-                || code.get(end - 1).opcode() != OpCode.BR_IF) {
+        // the back-edges are the only branches: the outer one and the inner loop's, if any
+        boolean inner = innerStart >= 0;
+        if ((inner && (innerEnd < 0 || code.get(innerEnd - 1).opcode() != OpCode.BR_IF))
+                || branches != (inner ? 2 : 1) || code.get(end - 1).opcode() != OpCode.BR_IF) {
             return null;
         }
         // a local read before it is written carries a value from the previous iteration: only
         // inductions may, written once outside the inner loop as i = i + k
         Map<Integer, Integer> inductions = new HashMap<>();
+        int slid = -1;
         for (Map.Entry<Integer, Integer> w : writes.entrySet()) {
             int l = w.getKey();
             if (!readFirst.get(l)) {
                 continue;
             }
             int at = writeAt.get(l);
+            if (!inner && slid < 0 && localType[l] == Vt.F64 && w.getValue() == 1
+                    && code.get(at - 1).opcode() == OpCode.F64_LOAD) {
+                slid = l; // a Slide, if its load has the shape
+                continue;
+            }
             if (w.getValue() != 1 || localType[l] != Vt.I32 || (at > innerStart && at < innerEnd)
                     || code.get(at - 1).opcode() != OpCode.I32_ADD || code.get(at - 2).opcode() != OpCode.I32_CONST
                     || code.get(at - 3).opcode() != OpCode.LOCAL_GET || code.get(at - 3).operand(0) != l) {
@@ -150,7 +177,8 @@ final class OuterVectorPlan {
             return null;
         }
         return new Analysis(code, localType).run(start, end, innerStart, innerEnd, inductions, readFirst,
-                innerInductions(code, innerStart, innerEnd));
+                inner ? innerInductions(code, innerStart, innerEnd) : Map.of(), slid,
+                slid < 0 ? -1 : writeAt.get(slid) - 1);
     }
 
     /**
@@ -216,6 +244,8 @@ final class OuterVectorPlan {
         private final Vt[] localType;
         private int ids;
         private boolean inInner;
+        /** Whether i32 values get spans: in the inner loop, or in a loop without one. */
+        private boolean spanning;
         private final Map<Integer, Access> loads = new HashMap<>();
         private final Map<Integer, I32> loadAddress = new HashMap<>();
         private int store = -1;
@@ -228,17 +258,23 @@ final class OuterVectorPlan {
 
         private I32 fresh(int stride, boolean varying, Integer konst) {
             return new I32(stride, varying, ids++, inInner, konst,
-                    inInner && konst != null ? new Span(-1, -1, konst) : null);
+                    spanning && konst != null ? new Span(-1, -1, konst) : null);
         }
 
         OuterVectorPlan run(int start, int end, int innerStart, int innerEnd, Map<Integer, Integer> inductions,
-                Map<Integer, Boolean> readFirst, Map<Integer, Integer> innerSteps) {
+                Map<Integer, Boolean> readFirst, Map<Integer, Integer> innerSteps, int slid, int slideLoad) {
             Map<Integer, Object> env = new HashMap<>();
             for (Map.Entry<Integer, Boolean> e : readFirst.entrySet()) {
                 int l = e.getKey();
                 if (e.getValue()) { // live into each iteration: an induction or loop-invariant
                     env.put(l, localType[l] == Vt.F64 ? F64 : fresh(inductions.getOrDefault(l, 0), false, null));
                 }
+            }
+            if (innerStart < 0) {
+                return withoutInner(start, end, env, inductions, slid, slideLoad);
+            }
+            if (slid >= 0) {
+                return null; // an f64 carried across iterations of a loop around another
             }
             if (!step(start + 1, innerStart, env)) {
                 return null;
@@ -260,6 +296,7 @@ final class OuterVectorPlan {
                 head.computeIfPresent(l, (k, v) -> headValue(k, join(v, v), innerSteps));
             }
             inInner = true;
+            spanning = true;
             Map<Integer, Object> after = null;
             for (int pass = 0; pass < 4 && after == null; pass++) {
                 loads.keySet().removeIf(i -> i > innerStart && i < innerEnd);
@@ -282,6 +319,7 @@ final class OuterVectorPlan {
                 head = next;
             }
             inInner = false;
+            spanning = false;
             if (after == null || !step(innerEnd + 1, end, after) || store < 0) {
                 return null;
             }
@@ -308,7 +346,53 @@ final class OuterVectorPlan {
                     spans.put(l, span);
                 }
             }
-            return new OuterVectorPlan(innerStart, innerEnd, loads, tracked, spans, innerSteps, store, inductions);
+            return new OuterVectorPlan(innerStart, innerEnd, loads, tracked, spans, innerSteps, null, null, store,
+                    inductions);
+        }
+
+        /**
+         * The plan of a loop without an inner loop: every access at lanes 8 bytes apart from one
+         * sum of locals at the iteration's start (an invariant and an induction) plus a constant,
+         * so that no load reads what another lane stores is known here, from the constants, and
+         * what the call must prove is their extent ({@link #extent}).
+         */
+        private OuterVectorPlan withoutInner(int start, int end, Map<Integer, Object> env,
+                Map<Integer, Integer> inductions, int slid, int slideLoad) {
+            env.replaceAll((l, v) -> v instanceof I32 x
+                    ? x.withSpan(inductions.containsKey(l) ? new Span(-1, l, 0) : new Span(l, -1, 0)) : v);
+            spanning = true;
+            if (!step(start + 1, end, env) || store < 0 || storeAddress.span() == null) {
+                return null;
+            }
+            Span base = storeAddress.span();
+            long storeAt = base.c() + code.get(store).operand(1);
+            // the i32 sums must not wrap (low: the least constant), and the bytes stay in memory
+            long low = base.c();
+            long high = storeAt + LANE_BYTES;
+            Slide slide = null;
+            for (Map.Entry<Integer, I32> l : loadAddress.entrySet()) {
+                Span span = l.getValue().span();
+                if (l.getKey() > store || loads.get(l.getKey()) != Access.LANES || span == null
+                        || span.invariant() != base.invariant() || span.induction() != base.induction()) {
+                    return null;
+                }
+                long at = span.c() + code.get(l.getKey()).operand(1);
+                if (VectorPlan.overlaps(at - storeAt, LANES)) {
+                    return null; // a lane would read what an earlier lane stores
+                }
+                if (l.getKey() == slideLoad) {
+                    slide = new Slide(slid, slideLoad, span.c());
+                }
+                low = Math.min(low, span.c());
+                high = Math.max(high, at + LANE_BYTES);
+            }
+            if (base.induction() < 0 || (slid >= 0 && slide == null)) {
+                return null;
+            }
+            int a = base.invariant() >= 0 ? base.invariant() : base.induction();
+            int b = base.invariant() >= 0 ? base.induction() : -1;
+            VectorPlan.Bound extent = new VectorPlan.Bound(a, b, low, high, inductions.get(base.induction()));
+            return new OuterVectorPlan(-1, -1, loads, Set.of(), Map.of(), Map.of(), slide, extent, store, inductions);
         }
 
         /** An inner induction at the start of an inner iteration is its own span. */
@@ -404,7 +488,7 @@ final class OuterVectorPlan {
 
         private I32 binary(OpCode op, I32 a, I32 b) {
             I32 r = classOf(op, a, b);
-            return inInner && (op == OpCode.I32_ADD || op == OpCode.I32_SUB) ? r.withSpan(sum(a.span(), b.span(),
+            return spanning && (op == OpCode.I32_ADD || op == OpCode.I32_SUB) ? r.withSpan(sum(a.span(), b.span(),
                     op == OpCode.I32_SUB)) : r;
         }
 

@@ -95,6 +95,16 @@ public final class Vec {
         return DoubleVector.broadcast(QUAD, x);
     }
 
+    /** The last lane of {@code previous}, then the first three of {@code v}. */
+    public static DoubleVector following(DoubleVector previous, DoubleVector v) {
+        return previous.slice(3, v);
+    }
+
+    /** The last of four lanes. */
+    public static double last(DoubleVector v) {
+        return v.lane(3);
+    }
+
     public static void store(DoubleVector v, long at) {
         v.intoMemorySegment(Mem.ALL, at, ByteOrder.LITTLE_ENDIAN);
     }

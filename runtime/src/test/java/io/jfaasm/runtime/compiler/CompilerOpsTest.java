@@ -462,12 +462,15 @@ class CompilerOpsTest {
                 methods.add(m.getName());
             }
         }
-        for (String name : List.of("outer.dot", "outer.dotv")) {
+        for (String name : List.of("outer.dot", "outer.dotv", "outer.stencil", "outer.inplace")) {
             String f = "f" + exportedFunction(name);
             assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_") && m.endsWith("o"));
         }
-        String prev = "f" + exportedFunction("outer.prev");
-        assertThat(methods).as("lanes reading earlier lanes' stores").noneMatch(m -> m.startsWith(prev + "_") && m.endsWith("o"));
+        for (String name : List.of("outer.prev", "outer.behind")) {
+            String f = "f" + exportedFunction(name);
+            assertThat(methods).as("%s: lanes reading earlier lanes' stores", name)
+                    .noneMatch(m -> m.startsWith(f + "_") && m.endsWith("o"));
+        }
         long beta = Double.doubleToRawLongBits(1.25);
         int end = 65536;
         long[][] calls = {
@@ -496,8 +499,20 @@ class CompilerOpsTest {
             {1, end - 80, 0, 8192, 22, 25, 800}, {1, 40000, 0, 8192, 22, 0, 800},
             // outer.prev: scalar only
             {2, 40000, 0, 8192, 21, 30},
+            // outer.stencil (b, n, beta), outer.inplace (b, n): j to n bytes, groups and a scalar
+            // rest; a count leaving no group (24: two iterations before the last); the last
+            // group's store or loads past the end of memory (the call proves its extent: scalar,
+            // traps); a wrapped base; n no multiple of 8 or 0 (the loop wraps around: scalar, traps)
+            {3, 0, 8 * 101, beta}, {3, 1000, 8 * 400, beta}, {3, 0, 24, beta}, {3, 0, 40, beta},
+            {3, end - 32000 - 8 * 99, 8 * 101, beta}, {3, end - 8 * 101 - 8, 8 * 101, beta}, {3, -64, 8 * 101, beta},
+            {3, 0, 8 * 101 + 4, beta}, {3, 0, 0, beta},
+            // outer.inplace: b 0 wraps its i32 sum in the first iteration (scalar, traps)
+            {4, 8, 8 * 101}, {4, 16, 8 * 1000}, {4, 0, 8 * 101}, {4, end - 8 * 101, 8 * 101},
+            {4, end - 8 * 102, 8 * 101}, {4, -8, 64},
+            // outer.behind: scalar only
+            {5, 0, 8 * 101},
         };
-        String[] names = {"outer.dot", "outer.dotv", "outer.prev"};
+        String[] names = {"outer.dot", "outer.dotv", "outer.prev", "outer.stencil", "outer.inplace", "outer.behind"};
         for (long[] call : calls) {
             // the same doubles in both memories, from 1 to 5 (no NaN from sqrt, no division by 0)
             java.util.Random random = new java.util.Random(11);
