@@ -55,7 +55,8 @@ for k in "${kernels[@]}"; do
           # shellcheck disable=SC2086 # opts: several JVM options
           "$JAVA" --enable-native-access=ALL-UNNAMED -XX:-DontCompileHugeMethods --add-modules=jdk.incubator.vector -Xss16m \
             -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.jfaasm.generated.*::*o,0.01' \
-            '-XX:CompileCommand=CompileThresholdScaling,io.jfaasm.generated.*::*v,0.01' $opts \
+            '-XX:CompileCommand=CompileThresholdScaling,io.jfaasm.generated.*::*v,0.01' \
+            '-XX:CompileCommand=BackgroundCompilation,io.jfaasm.generated.*::*o,false' '-XX:CompileCommand=BackgroundCompilation,io.jfaasm.generated.*::*v,false' $opts \
             -cp "$jar" io.jfaasm.bench.KernelCpuTime "$eng" "wasm/$k.wasm" "$reps" \
             > "$base.out" 2> "$base.err" || rc=$? ;;
       esac
