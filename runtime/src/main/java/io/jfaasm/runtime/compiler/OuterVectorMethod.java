@@ -19,7 +19,9 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>A group stops before its store (returning the iterations before it) where an access would
  * leave memory or a tracked load overlaps what the group stores ({@link Vec#within},
- * {@link Vec#apart}): the scalar loop then runs that group in order, with its traps.
+ * {@link Vec#apart}): the scalar loop then runs that group in order, with its traps. A plan with
+ * an extent (a loop without an inner loop) has every access proved by the call: none is checked
+ * here. The method is padded past HotSpot's inlining limit, as the inner vector loops are.
  */
 final class OuterVectorMethod {
     private static final String VEC = "io/jfaasm/runtime/compiler/Vec";

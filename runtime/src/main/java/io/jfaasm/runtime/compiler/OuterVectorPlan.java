@@ -31,6 +31,12 @@ import java.util.Set;
  * store: such a plan is refused. Every other load is tracked at run time, with the bounds of
  * every access: where one overlaps the iterations' stores or leaves memory, the vector method
  * stops before that group's store and the scalar loop runs the rest, with its traps.
+ *
+ * <p>A loop without an inner loop (jacobi-2d's rows) gets a plan when every access is at one base
+ * plus a constant: then which lanes' loads meet which stores follows from the constants, and the
+ * call proves the whole {@link #extent} in memory instead, leaving every access unchecked. It may
+ * carry one f64 value to the next iteration ({@link Slide}), and may write every other local only
+ * before reading it.
  */
 final class OuterVectorPlan {
     static final int LANES = 4;
