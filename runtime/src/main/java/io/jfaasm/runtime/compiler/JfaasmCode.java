@@ -181,8 +181,16 @@ public final class JfaasmCode {
             synchronized (this) {
                 f = fallbackFactory;
                 if (f == null) {
-                    f = chicoryFactory != null ? chicoryFactory.get() : MachineFactoryCompiler.builder(module)
-                            .withInterpreterFallback(InterpreterFallback.WARN).compile();
+                    try {
+                        f = chicoryFactory != null ? chicoryFactory.get() : MachineFactoryCompiler.builder(module)
+                                .withInterpreterFallback(InterpreterFallback.WARN).compile();
+                    } catch (RuntimeException e) {
+                        // Chicory's compiler failed on a function the tier left too (seen on fuzzed
+                        // modules: an NPE in its analyser): its interpreter, the reference, runs them
+                        LOG.warn("jfaasm tier: Chicory's compiler failed on {} ({}); its interpreter runs the"
+                                + " functions the tier left", module.digest(), e.toString());
+                        f = com.dylibso.chicory.runtime.InterpreterMachine::new;
+                    }
                     fallbackFactory = f;
                 }
             }
