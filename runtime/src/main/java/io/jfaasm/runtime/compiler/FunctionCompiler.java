@@ -36,14 +36,14 @@ import org.objectweb.asm.Type;
  * {@link Ctx} last.
  */
 final class FunctionCompiler {
-    static final String MEM = Type.getInternalName(Mem.class);
+    private static final String MEM = Type.getInternalName(Mem.class);
     private static final String RT = Type.getInternalName(Rt.class);
     private static final String TABLES = Type.getInternalName(Tables.class);
     private static final String OPS = Type.getInternalName(OpcodeImpl.class);
     static final String CTX = Type.getInternalName(Ctx.class);
-    static final String CTX_DESC = Type.getDescriptor(Ctx.class);
-    static final String SEG_DESC = "Ljava/lang/foreign/MemorySegment;";
-    static final String LINMEM = "io/jfaasm/runtime/memory/LinearMemory";
+    private static final String CTX_DESC = Type.getDescriptor(Ctx.class);
+    private static final String SEG_DESC = "Ljava/lang/foreign/MemorySegment;";
+    private static final String LINMEM = "io/jfaasm/runtime/memory/LinearMemory";
 
     /**
      * Whether loop headers check for interruption (the wall-time limit). Only for measuring what the
@@ -382,15 +382,20 @@ final class FunctionCompiler {
 
     private void reloadMemory() {
         if (memSlot >= 0) {
-            mv.visitVarInsn(ALOAD, ctxSlot);
-            mv.visitFieldInsn(GETFIELD, CTX, "memory", "L" + LINMEM + ";");
-            mv.visitMethodInsn(INVOKEVIRTUAL, LINMEM, "segment", "()" + SEG_DESC, false);
-            mv.visitInsn(DUP);
-            mv.visitMethodInsn(INVOKESTATIC, MEM, "address", "(" + SEG_DESC + ")J", false);
-            mv.visitVarInsn(LSTORE, memSlot);
-            mv.visitMethodInsn(INVOKESTATIC, MEM, "limit", "(" + SEG_DESC + ")I", false);
-            mv.visitVarInsn(ISTORE, memSlot + 2);
+            loadMemory(mv, ctxSlot, memSlot);
         }
+    }
+
+    /** Stores the memory's address (a long) in {@code slot} and its int limit in {@code slot + 2}. */
+    static void loadMemory(MethodVisitor mv, int ctxSlot, int slot) {
+        mv.visitVarInsn(ALOAD, ctxSlot);
+        mv.visitFieldInsn(GETFIELD, CTX, "memory", "L" + LINMEM + ";");
+        mv.visitMethodInsn(INVOKEVIRTUAL, LINMEM, "segment", "()" + SEG_DESC, false);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKESTATIC, MEM, "address", "(" + SEG_DESC + ")J", false);
+        mv.visitVarInsn(LSTORE, slot);
+        mv.visitMethodInsn(INVOKESTATIC, MEM, "limit", "(" + SEG_DESC + ")I", false);
+        mv.visitVarInsn(ISTORE, slot + 2);
     }
 
     private void popJvm(Vt t) {
@@ -641,9 +646,8 @@ final class FunctionCompiler {
         // otherwise a loop runs four iterations at a time as vector code where it has an
         // OuterVectorPlan, as many groups as leave it at least one iteration; the scalar loop runs
         // the rest
-        if (vectors == null && first == OpCode.LOOP && construct && VectorPlan.AVAILABLE
-                && (plan == null || !plan.plansWithin(start, end))) {
-            outerVectors(r, start, end);
+        if (vectors == null && first == OpCode.LOOP && construct) {
+            outerVectors(start, end, r);
         }
         callRegion(r, "");
         mv.visitLabel(called);
@@ -706,13 +710,19 @@ final class FunctionCompiler {
     /**
      * Where loop {@code start..end} has an {@link OuterVectorPlan}: generates its
      * {@link OuterVectorMethod} and calls it for (last iteration / 4) groups, then steps the
-     * inductions by the iterations it ran.
+     * inductions by the iterations it ran. {@code r}: the loop as a region, or null to scan it.
      */
-    private void outerVectors(Region r, int start, int end) {
+    private void outerVectors(int start, int end, Region r) {
+        if (!VectorPlan.AVAILABLE || (plan != null && plan.plansWithin(start, end))) {
+            return;
+        }
         TripCount trips = backEdgeCount(start, end);
         OuterVectorPlan p = trips == null ? null : OuterVectorPlan.of(code, start, end, localType, trips.counter,
                 trips.down ? -trips.step : trips.step, trips.boundLocal);
-        if (p == null) {
+        if (p != null && r == null) { // a plan's loop has no parameters or results
+            r = Region.scan(code, start, end, frames.size(), localType, liveness, List.of());
+        }
+        if (p == null || r == null) {
             return;
         }
         String name = r.methodName(funcIdx, OUTER_VECTORS);
@@ -1307,18 +1317,10 @@ final class FunctionCompiler {
                 if (OUTLINE && openLoops > 0 && outline(index, loopEnd(index))) {
                     return;
                 }
-                if (openLoops == 0 && VectorPlan.AVAILABLE && heights == null && (region == null || index != region.start)
+                if (openLoops == 0 && heights == null && (region == null || index != region.start)
                         && stack.size() == frames.peek().height) {
                     // an outermost loop (an outlined one had this at its call site)
-                    if (liveness == null) {
-                        liveness = Liveness.of(code);
-                    }
-                    int end = loopEnd(index);
-                    Region r = Region.scan(code, index, end, frames.size(), localType, liveness,
-                            blockType(ins.operand(0)).results());
-                    if (r != null) {
-                        outerVectors(r, index, end);
-                    }
+                    outerVectors(index, loopEnd(index), null);
                 }
                 Frame f = open(Kind.LOOP, ins.operand(0));
                 openLoops++;

@@ -232,8 +232,8 @@ public final class ModuleCompiler {
     }
 
     static ModuleCode[] load(Map<String, byte[]> classes, int chunkCount, java.util.function.IntFunction<String> chunkClass) {
-        if (VectorPlan.AVAILABLE && classes.values().stream().anyMatch(ModuleCompiler::usesVectors)) {
-            Vec.warmUp();
+        if (VectorPlan.AVAILABLE && !vectorsWarm && classes.values().stream().anyMatch(ModuleCompiler::usesVectors)) {
+            warmVectors();
         }
         Loader loader = new Loader();
         Map<String, Class<?>> defined = new java.util.HashMap<>();
@@ -250,6 +250,16 @@ public final class ModuleCompiler {
     }
 
     private static final byte[] VEC_NAME = "io/jfaasm/runtime/compiler/Vec".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether {@link Vec#warmUp} has run in this JVM: then loads skip looking for vector code. */
+    private static volatile boolean vectorsWarm;
+
+    private static synchronized void warmVectors() {
+        if (!vectorsWarm) {
+            Vec.warmUp();
+            vectorsWarm = true;
+        }
+    }
 
     /** Whether a class file names {@link Vec} (in its constant pool): it has vector code. */
     private static boolean usesVectors(byte[] classFile) {

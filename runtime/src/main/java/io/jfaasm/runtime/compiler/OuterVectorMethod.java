@@ -33,8 +33,8 @@ final class OuterVectorMethod {
     private final Vt[] localType;
     private final int[] slot;
     private MethodVisitor mv;
+    /** The memory's address (a long), then its int limit. */
     private int address;
-    private int limit;
     private int done;
     private int budget;
     /** Per tracked load (by instruction index), the slots of the lowest and highest byte it read in this group. */
@@ -56,11 +56,7 @@ final class OuterVectorMethod {
 
     /** Its descriptor: the region's parameters, then the number of groups; it returns the iterations run. */
     static String descriptor(Region r, Vt[] localType) {
-        StringBuilder sb = new StringBuilder("(");
-        for (int l : r.used) {
-            sb.append(localType[l].jvm.getDescriptor());
-        }
-        return sb.append(FunctionCompiler.CTX_DESC).append("I)I").toString();
+        return r.parameters(localType) + "I)I";
     }
 
     static void generate(ClassVisitor cw, String name, Region r, List<AnnotatedInstruction> code, Vt[] localType,
@@ -111,7 +107,6 @@ final class OuterVectorMethod {
             }
         }
         address = next;
-        limit = next + 2;
         at = next + 4;
         done = next + 6;
         budget = next + 7;
@@ -132,15 +127,7 @@ final class OuterVectorMethod {
                 entryValue.put(span.induction(), next++);
             }
         }
-        mv.visitVarInsn(ALOAD, ctx);
-        mv.visitFieldInsn(GETFIELD, FunctionCompiler.CTX, "memory", "L" + FunctionCompiler.LINMEM + ";");
-        mv.visitMethodInsn(INVOKEVIRTUAL, FunctionCompiler.LINMEM, "segment", "()" + FunctionCompiler.SEG_DESC, false);
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKESTATIC, FunctionCompiler.MEM, "address", "(" + FunctionCompiler.SEG_DESC + ")J", false);
-        mv.visitVarInsn(LSTORE, address);
-        mv.visitMethodInsn(INVOKESTATIC, FunctionCompiler.MEM, "limit", "(" + FunctionCompiler.SEG_DESC + ")I", false);
-        mv.visitInsn(I2L);
-        mv.visitVarInsn(LSTORE, limit);
+        FunctionCompiler.loadMemory(mv, ctx, address); // the int limit at address + 2
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, done);
         mv.visitLdcInsn(FunctionCompiler.CHECK_EVERY);
@@ -346,8 +333,9 @@ final class OuterVectorMethod {
     /**
      * From the i32 base on the stack, the absolute address of an access {@code width} bytes wide
      * at {@code offset}: it stops the group unless those bytes are all in memory (the exact sum,
-     * so lanes 8 bytes apart do not wrap), unless the call proved the plan's extent. Leaves the offset in memory in {@link #at}, and a
-     * tracked load's bytes in its two slots from {@code lo} (-1: not tracked).
+     * so lanes 8 bytes apart do not wrap), unless the call proved the plan's extent. Leaves the
+     * offset in memory in {@link #at}, and a tracked load's bytes in its two slots from {@code lo}
+     * (-1: not tracked).
      */
     private void address(long offset, int width, int lo) {
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "toUnsignedLong", "(I)J", false);
@@ -355,7 +343,8 @@ final class OuterVectorMethod {
         mv.visitInsn(LADD);
         if (plan.extent == null) {
             mv.visitLdcInsn((long) width);
-            mv.visitVarInsn(LLOAD, limit);
+            mv.visitVarInsn(ILOAD, address + 2);
+            mv.visitInsn(I2L);
             mv.visitMethodInsn(INVOKESTATIC, VEC, "within", "(JJJ)J", false);
         }
         mv.visitVarInsn(LSTORE, at);

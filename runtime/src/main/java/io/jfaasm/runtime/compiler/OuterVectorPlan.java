@@ -115,9 +115,6 @@ final class OuterVectorPlan {
         }
         int innerStart = -1;
         int innerEnd = -1;
-        Map<Integer, Boolean> readFirst = new HashMap<>();
-        Map<Integer, Integer> writes = new HashMap<>();
-        Map<Integer, Integer> writeAt = new HashMap<>();
         int branches = 0;
         for (int i = start + 1; i < end; i++) {
             AnnotatedInstruction ins = code.get(i);
@@ -142,11 +139,6 @@ final class OuterVectorPlan {
                 if (localType[l] != Vt.I32 && localType[l] != Vt.F64) {
                     return null;
                 }
-                readFirst.putIfAbsent(l, op == OpCode.LOCAL_GET);
-                if (op != OpCode.LOCAL_GET) {
-                    writes.merge(l, 1, Integer::sum);
-                    writeAt.put(l, i);
-                }
             } else if (!ALLOWED.contains(op)) {
                 return null;
             }
@@ -159,64 +151,74 @@ final class OuterVectorPlan {
         }
         // a local read before it is written carries a value from the previous iteration: only
         // inductions may, written once outside the inner loop as i = i + k
+        LocalUse body = LocalUse.of(code, start, end);
         Map<Integer, Integer> inductions = new HashMap<>();
         int slid = -1;
-        for (Map.Entry<Integer, Integer> w : writes.entrySet()) {
-            int l = w.getKey();
-            if (!readFirst.get(l)) {
-                continue;
-            }
-            int at = writeAt.get(l);
-            if (!inner && slid < 0 && localType[l] == Vt.F64 && w.getValue() == 1
+        for (int l : body.carried()) {
+            int at = body.writeAt().get(l);
+            if (!inner && slid < 0 && localType[l] == Vt.F64 && body.writes().get(l) == 1
                     && code.get(at - 1).opcode() == OpCode.F64_LOAD) {
                 slid = l; // a Slide, if its load has the shape
                 continue;
             }
-            if (w.getValue() != 1 || localType[l] != Vt.I32 || (at > innerStart && at < innerEnd)
-                    || code.get(at - 1).opcode() != OpCode.I32_ADD || code.get(at - 2).opcode() != OpCode.I32_CONST
-                    || code.get(at - 3).opcode() != OpCode.LOCAL_GET || code.get(at - 3).operand(0) != l) {
+            Integer k = body.step(code, l);
+            if (k == null || (at > innerStart && at < innerEnd)) {
                 return null;
             }
-            inductions.put(l, (int) code.get(at - 2).operand(0));
+            inductions.put(l, k);
         }
-        if (inductions.getOrDefault(counter, 0) != step || writes.containsKey(bound)) {
+        if (inductions.getOrDefault(counter, 0) != step || body.writes().containsKey(bound)) {
             return null;
         }
-        return new Analysis(code, localType).run(start, end, innerStart, innerEnd, inductions, readFirst,
-                inner ? innerInductions(code, innerStart, innerEnd) : Map.of(), slid,
-                slid < 0 ? -1 : writeAt.get(slid) - 1);
-    }
-
-    /**
-     * The locals inner loop {@code start..end} reads first and writes once, as {@code i = i + k}
-     * with |k| at most 2^16, with k.
-     */
-    private static Map<Integer, Integer> innerInductions(List<AnnotatedInstruction> code, int start, int end) {
-        Map<Integer, Boolean> readFirst = new HashMap<>();
-        Map<Integer, Integer> writes = new HashMap<>();
-        Map<Integer, Integer> writeAt = new HashMap<>();
-        for (int i = start + 1; i < end; i++) {
-            OpCode op = code.get(i).opcode();
-            if (op == OpCode.LOCAL_GET || op == OpCode.LOCAL_SET || op == OpCode.LOCAL_TEE) {
-                int l = (int) code.get(i).operand(0);
-                readFirst.putIfAbsent(l, op == OpCode.LOCAL_GET);
-                if (op != OpCode.LOCAL_GET) {
-                    writes.merge(l, 1, Integer::sum);
-                    writeAt.put(l, i);
+        // the inner loop's inductions: steps of at most 2^16 (see OuterVectorMethod#spanSeen)
+        Map<Integer, Integer> innerSteps = new HashMap<>();
+        if (inner) {
+            LocalUse loop = LocalUse.of(code, innerStart, innerEnd);
+            for (int l : loop.carried()) {
+                Integer k = loop.step(code, l);
+                if (k != null && Math.abs(k) <= 1 << 16) {
+                    innerSteps.put(l, k);
                 }
             }
         }
-        Map<Integer, Integer> steps = new HashMap<>();
-        for (Map.Entry<Integer, Integer> w : writes.entrySet()) {
-            int l = w.getKey();
-            int at = writeAt.get(l);
-            if (readFirst.get(l) && w.getValue() == 1 && code.get(at - 1).opcode() == OpCode.I32_ADD
-                    && code.get(at - 2).opcode() == OpCode.I32_CONST && code.get(at - 3).opcode() == OpCode.LOCAL_GET
-                    && code.get(at - 3).operand(0) == l && Math.abs((int) code.get(at - 2).operand(0)) <= 1 << 16) {
-                steps.put(l, (int) code.get(at - 2).operand(0));
+        return new Analysis(code, localType).run(start, end, innerStart, innerEnd, inductions, body.readFirst(),
+                innerSteps, slid, slid < 0 ? -1 : body.writeAt().get(slid) - 1);
+    }
+
+    /**
+     * How loop {@code start..end}'s body uses each local: whether its first access reads it, how
+     * many times it is written and where last.
+     */
+    private record LocalUse(Map<Integer, Boolean> readFirst, Map<Integer, Integer> writes, Map<Integer, Integer> writeAt) {
+        static LocalUse of(List<AnnotatedInstruction> code, int start, int end) {
+            LocalUse use = new LocalUse(new HashMap<>(), new HashMap<>(), new HashMap<>());
+            for (int i = start + 1; i < end; i++) {
+                OpCode op = code.get(i).opcode();
+                if (op == OpCode.LOCAL_GET || op == OpCode.LOCAL_SET || op == OpCode.LOCAL_TEE) {
+                    int l = (int) code.get(i).operand(0);
+                    use.readFirst.putIfAbsent(l, op == OpCode.LOCAL_GET);
+                    if (op != OpCode.LOCAL_GET) {
+                        use.writes.merge(l, 1, Integer::sum);
+                        use.writeAt.put(l, i);
+                    }
+                }
             }
+            return use;
         }
-        return steps;
+
+        /** The locals written that carry a value from the previous iteration (read before written). */
+        List<Integer> carried() {
+            return writes.keySet().stream().filter(readFirst::get).toList();
+        }
+
+        /** k where local {@code l}'s one write is {@code l = l + k}; else null. */
+        Integer step(List<AnnotatedInstruction> code, int l) {
+            int at = writeAt.get(l);
+            boolean shape = writes.get(l) == 1 && code.get(at - 1).opcode() == OpCode.I32_ADD
+                    && code.get(at - 2).opcode() == OpCode.I32_CONST && code.get(at - 3).opcode() == OpCode.LOCAL_GET
+                    && code.get(at - 3).operand(0) == l;
+            return shape ? (int) code.get(at - 2).operand(0) : null;
+        }
     }
 
     /** The instructions the vector method emits, besides locals, the inner loop and its two branches. */
@@ -278,9 +280,6 @@ final class OuterVectorPlan {
             }
             if (innerStart < 0) {
                 return withoutInner(start, end, env, inductions, slid, slideLoad);
-            }
-            if (slid >= 0) {
-                return null; // an f64 carried across iterations of a loop around another
             }
             if (!step(start + 1, innerStart, env)) {
                 return null;

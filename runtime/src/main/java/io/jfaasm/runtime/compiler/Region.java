@@ -106,15 +106,20 @@ final class Region {
     }
 
     String descriptor(Vt[] localType) {
+        String parameters = parameters(localType) + ")";
+        if (!direct()) {
+            return parameters + "I";
+        }
+        return parameters + (written.length == 0 ? "V" : localType[written[0]].jvm.getDescriptor());
+    }
+
+    /** The start of its method's descriptor: "(", the locals live on entry, the Ctx. */
+    String parameters(Vt[] localType) {
         StringBuilder sb = new StringBuilder("(");
         for (int l : used) {
             sb.append(localType[l].jvm.getDescriptor());
         }
-        sb.append(CTX_DESC).append(')');
-        if (!direct()) {
-            return sb.append('I').toString();
-        }
-        return sb.append(written.length == 0 ? "V" : localType[written[0]].jvm.getDescriptor()).toString();
+        return sb.append(CTX_DESC).toString();
     }
 
     /**

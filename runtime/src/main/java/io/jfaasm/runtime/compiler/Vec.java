@@ -50,18 +50,12 @@ public final class Vec {
         }
     }
 
-    private static boolean warm;
-
     /**
-     * Runs each operation once on memory of its own, once per JVM: the Vector API's classes
-     * initialise and link (about 60 ms in a fresh JVM) when the first module with vector code
-     * loads, instead of in a first call's loop.
+     * Runs each operation once on memory of its own: the Vector API's classes initialise and link
+     * (about 60 ms in a fresh JVM) when the first module with vector code loads
+     * (ModuleCompiler#load, once per JVM), instead of in a first call's loop.
      */
-    static synchronized void warmUp() {
-        if (warm) {
-            return;
-        }
-        warm = true;
+    static void warmUp() {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             long at = arena.allocate(64, 32).address();
             DoubleVector four = sqrt(div(mul(add(load4(at), broadcast4(at)), broadcast4(2.0)), broadcast4(3.0)));
@@ -76,11 +70,6 @@ public final class Vec {
         return DoubleVector.fromMemorySegment(lanes, Mem.ALL, at, ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Every lane the f64 at {@code at}. */
-    public static DoubleVector loadBroadcast(VectorSpecies<Double> lanes, long at) {
-        return DoubleVector.broadcast(lanes, Mem.ALL.get(F64, at));
-    }
-
     /** Four lanes from {@code at} (outer vector loops: {@link OuterVectorPlan}). */
     public static DoubleVector load4(long at) {
         return load(QUAD, at);
@@ -88,7 +77,7 @@ public final class Vec {
 
     /** Four lanes of the f64 at {@code at}. */
     public static DoubleVector broadcast4(long at) {
-        return loadBroadcast(QUAD, at);
+        return DoubleVector.broadcast(QUAD, Mem.ALL.get(F64, at));
     }
 
     public static DoubleVector broadcast4(double x) {

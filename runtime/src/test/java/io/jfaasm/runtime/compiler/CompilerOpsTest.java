@@ -340,12 +340,7 @@ class CompilerOpsTest {
 
     @Test
     void innerLoopsAreMethodsOfTheirOwn() throws Exception {
-        Set<String> methods = new java.util.HashSet<>();
-        for (ModuleCode chunk : ModuleCompiler.compile(module).chunks()) {
-            for (var m : chunk.getClass().getDeclaredMethods()) {
-                methods.add(m.getName());
-            }
-        }
+        Set<String> methods = generatedMethods();
         for (String name : List.of("nest.return", "nest.break", "nest.continue", "nest.br_table", "nest.grow",
                 "nest.trap", "nest.stack_below", "nest.value_out", "spin.inner", "mv.nest")) {
             String f = "f" + exportedFunction(name);
@@ -391,12 +386,7 @@ class CompilerOpsTest {
     @Test
     void vectorLoopsGiveTheInterpretersResultsTrapsAndMemory() throws Exception {
         assertThat(VectorPlan.AVAILABLE).as("the tests run with --add-modules jdk.incubator.vector").isTrue();
-        Set<String> methods = new java.util.HashSet<>();
-        for (ModuleCode chunk : ModuleCompiler.compile(module).chunks()) {
-            for (var m : chunk.getClass().getDeclaredMethods()) {
-                methods.add(m.getName());
-            }
-        }
+        Set<String> methods = generatedMethods();
         for (String name : List.of("vec.axpy", "vec.down", "vec.lt")) {
             String f = "f" + exportedFunction(name);
             assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_") && m.endsWith("v"));
@@ -456,12 +446,7 @@ class CompilerOpsTest {
 
     @Test
     void outerVectorLoopsGiveTheInterpretersResultsTrapsAndMemory() throws Exception {
-        Set<String> methods = new java.util.HashSet<>();
-        for (ModuleCode chunk : ModuleCompiler.compile(module).chunks()) {
-            for (var m : chunk.getClass().getDeclaredMethods()) {
-                methods.add(m.getName());
-            }
-        }
+        Set<String> methods = generatedMethods();
         for (String name : List.of("outer.dot", "outer.dotv", "outer.stencil", "outer.inplace")) {
             String f = "f" + exportedFunction(name);
             assertThat(methods).as(name).anyMatch(m -> m.startsWith(f + "_") && m.endsWith("o"));
@@ -541,6 +526,17 @@ class CompilerOpsTest {
         t.join(10_000);
         assertThat(t.isAlive()).isFalse();
         assertThat(result[0]).startsWith("trap com.dylibso.chicory.runtime.ChicoryInterruptedException");
+    }
+
+    /** The names of the methods the tier generates for the module. */
+    private Set<String> generatedMethods() {
+        Set<String> methods = new java.util.HashSet<>();
+        for (ModuleCode chunk : ModuleCompiler.compile(module).chunks()) {
+            for (var m : chunk.getClass().getDeclaredMethods()) {
+                methods.add(m.getName());
+            }
+        }
+        return methods;
     }
 
     private static int firstDifference(byte[] a, byte[] b) {
